@@ -1,0 +1,128 @@
+// `nft -j list table inet kats` → the IPVS table it implements. Service and destination settings
+// come from the rule comments ka-ts writes (ipvsadm syntax); the structure is checked against them:
+// the service rule must jump to the service's chain, the destination chain must DNAT to the
+// destination, and a destination with weight > 0 must be reachable from the scheduler's vmap.
+// Anything that does not add up is left out of the result, so the reconciler rewrites it.
+import { IpvsParseError } from './errors.js';
+import { parseIpvsadmSave, parseHostPort } from './ipvsadm-parse.js';
+import { destChain, NFT_TABLE, serviceChain } from './nft-ruleset.js';
+import { destKey, type IpvsTable } from './table.js';
+
+interface NftRule { chain: string; comment?: string; expr: unknown[] }
+
+export interface NftReadResult {
+  table: IpvsTable;
+  chains: string[];
+  sets: string[];
+  /** Entries left out because the ruleset did not match its comments. */
+  inconsistencies: string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Chains a rule's vmap jumps to. */
+function vmapTargets(expr: unknown[]): string[] {
+  const out: string[] = [];
+  for (const e of expr) {
+    if (!isObj(e) || !isObj(e.vmap) || !isObj(e.vmap.data) || !Array.isArray(e.vmap.data.set)) continue;
+    for (const pair of e.vmap.data.set) {
+      const verdict = Array.isArray(pair) ? pair[1] : undefined;
+      if (isObj(verdict) && isObj(verdict.jump) && typeof verdict.jump.target === 'string') out.push(verdict.jump.target);
+    }
+  }
+  return out;
+}
+
+function jumpTarget(expr: unknown[]): string | undefined {
+  for (const e of expr) if (isObj(e) && isObj(e.jump) && typeof e.jump.target === 'string') return e.jump.target;
+  return undefined;
+}
+
+function dnatOf(expr: unknown[]): { address: string; port: number } | undefined {
+  for (const e of expr) {
+    if (isObj(e) && isObj(e.dnat) && typeof e.dnat.addr === 'string') {
+      return { address: e.dnat.addr, port: typeof e.dnat.port === 'number' ? e.dnat.port : 0 };
+    }
+  }
+  return undefined;
+}
+
+export function parseNftJson(text: string): NftReadResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new IpvsParseError('nft -j list table', 1, text.slice(0, 80), `not JSON (${(e as Error).message})`);
+  }
+  const items = isObj(doc) && Array.isArray(doc.nftables) ? doc.nftables : undefined;
+  if (!items) throw new IpvsParseError('nft -j list table', 1, text.slice(0, 80), 'no "nftables" array');
+  const chains: string[] = [];
+  const sets: string[] = [];
+  const rules: NftRule[] = [];
+  for (const it of items) {
+    if (!isObj(it)) continue;
+    if (isObj(it.chain) && it.chain.table === NFT_TABLE && typeof it.chain.name === 'string') chains.push(it.chain.name);
+    if (isObj(it.set) && it.set.table === NFT_TABLE && typeof it.set.name === 'string') sets.push(it.set.name);
+    if (isObj(it.rule) && it.rule.table === NFT_TABLE && typeof it.rule.chain === 'string' && Array.isArray(it.rule.expr)) {
+      const r: NftRule = { chain: it.rule.chain, expr: it.rule.expr };
+      if (typeof it.rule.comment === 'string') r.comment = it.rule.comment;
+      rules.push(r);
+    }
+  }
+
+  const inconsistencies: string[] = [];
+  // Services: the comment of each rule in `services`.
+  const serviceLines: string[] = [];
+  for (const r of rules) {
+    if (r.chain !== 'services' || !r.comment) continue;
+    const line = r.comment.trim();
+    let key: string;
+    try {
+      key = [...parseIpvsadmSave(line, 'nft services rule comment').services.keys()][0] as string;
+    } catch (e) {
+      inconsistencies.push((e as Error).message);
+      continue;
+    }
+    if (jumpTarget(r.expr) !== serviceChain(key)) { inconsistencies.push(`service ${key}: rule does not jump to ${serviceChain(key)}`); continue; }
+    if (!chains.includes(serviceChain(key))) { inconsistencies.push(`service ${key}: chain ${serviceChain(key)} missing`); continue; }
+    serviceLines.push(line);
+  }
+  const table = parseIpvsadmSave(serviceLines.join('\n'), 'nft service comments');
+
+  // Destinations: the comment of the rule in each destination chain.
+  for (const [skey, entry] of table.services) {
+    const sc = serviceChain(skey);
+    const reachable = new Set(rules.filter((r) => r.chain === sc).flatMap((r) => vmapTargets(r.expr)));
+    for (const r of rules) {
+      if (!r.chain.startsWith(`${sc}_`) || !r.comment) continue;
+      let parsed: IpvsTable;
+      try {
+        parsed = parseIpvsadmSave(`-A ${skey}\n${r.comment}`, `nft chain ${r.chain} comment`);
+      } catch (e) {
+        inconsistencies.push((e as Error).message);
+        continue;
+      }
+      const d = [...(parsed.services.get(skey)?.dests.values() ?? [])][0];
+      if (!d) { inconsistencies.push(`chain ${r.chain}: comment is for another service`); continue; }
+      const dk = destKey(d);
+      const target = dnatOf(r.expr);
+      const norm = target ? parseHostPort(target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`) : undefined;
+      if (r.chain !== destChain(skey, dk) || !norm || destKey(norm) !== dk) {
+        inconsistencies.push(`${dk} of ${skey}: chain ${r.chain} does not DNAT to it`);
+        continue;
+      }
+      if (d.weight > 0 && !reachable.has(r.chain)) {
+        inconsistencies.push(`${dk} of ${skey}: weight ${d.weight} but not in the scheduler map`);
+        continue;
+      }
+      if (d.weight === 0 && reachable.has(r.chain)) {
+        inconsistencies.push(`${dk} of ${skey}: weight 0 but still scheduled`);
+        continue;
+      }
+      entry.dests.set(dk, d);
+    }
+  }
+  return { table, chains, sets, inconsistencies };
+}
+

@@ -1,0 +1,192 @@
+// IPVS table → one atomic `nft -f -` transaction for the table ka-ts owns (pure).
+//
+// Layout of `table inet kats` (names derive from hashes of the service/destination keys, so they
+// stay stable when other services come and go):
+//   chain prerouting / output   nat hooks at dstnat priority → jump services
+//   chain services              one rule per service: match VIP:port/proto or fwmark → jump svc_H
+//                               (rule comment: the service in ipvsadm syntax, read back by nft-read)
+//   chain svc_H                 persistence hits first (client in set p_H_D → same destination),
+//                               then the scheduler: numgen inc (rr, wrr) or jhash saddr[.sport]
+//                               (sh) mod N → vmap of slot ranges → jump svc_H_D; weights are slot counts
+//   chain svc_H_D               [update @p_H_D { client }] dnat to the destination
+//                               (rule comment: the destination in ipvsadm syntax)
+//   set p_H_D_P                 persistence: clients of destination D, dynamic, with the timeout
+//
+// The transaction flushes and rewrites every chain but keeps persistence sets whose service,
+// destination and persistence settings are unchanged, so clients stay where they were.
+import { createHash } from 'node:crypto';
+import { netmaskBits } from './address.js';
+import { ipvsadmLine } from './ipvsadm-format.js';
+import { serviceKey, type Destination, type IpvsTable, type ServiceEntry } from './table.js';
+
+export const NFT_TABLE = 'kats';
+export const NFT_FAMILY = 'inet';
+const T = `${NFT_FAMILY} ${NFT_TABLE}`;
+export const BASE_CHAINS = ['prerouting', 'output', 'services'] as const;
+
+const h = (s: string, n: number): string => createHash('sha1').update(s).digest('hex').slice(0, n);
+
+export function serviceChain(skey: string): string {
+  return `svc_${h(skey, 10)}`;
+}
+
+export function destChain(skey: string, dkey: string): string {
+  return `${serviceChain(skey)}_${h(dkey, 8)}`;
+}
+
+/** Persistence set of one destination; the persistence settings are part of the name so a change makes a fresh set. */
+export function persistSet(e: ServiceEntry, dkey: string): string | undefined {
+  const p = e.service.persistence;
+  if (!p) return undefined;
+  return `p_${h(serviceKey(e.service.id), 10)}_${h(dkey, 8)}_${h(`${p.timeout}/${p.netmask ?? ''}`, 4)}`;
+}
+
+export interface NftExisting {
+  chains: readonly string[];
+  sets: readonly string[];
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Slot counts per destination for the vmap: rr 1 each, wrr weight/gcd, sh weight. Weight-0 destinations get none. */
+export function slotCounts(e: ServiceEntry): { dkey: string; slots: number }[] {
+  const live = [...e.dests].filter(([, d]) => d.weight > 0).sort(([a], [b]) => a.localeCompare(b));
+  if (e.service.scheduler === 'rr') return live.map(([dkey]) => ({ dkey, slots: 1 }));
+  const g = e.service.scheduler === 'wrr' ? live.reduce((acc, [, d]) => gcd(acc, d.weight), 0) : 1;
+  return live.map(([dkey, d]) => ({ dkey, slots: d.weight / (g || 1) }));
+}
+
+function ipKw(family: 'inet' | 'inet6'): 'ip' | 'ip6' {
+  return family === 'inet6' ? 'ip6' : 'ip';
+}
+
+/** Client key of persistence: source address under the granularity mask. */
+function clientExpr(e: ServiceEntry): string {
+  const fam = e.service.id.family;
+  const p = e.service.persistence;
+  const bits = netmaskBits(fam, p?.netmask);
+  if (bits === (fam === 'inet6' ? 128 : 32)) return `${ipKw(fam)} saddr`;
+  if (fam === 'inet') return `ip saddr & ${p?.netmask}`;
+  // IPv6 prefix length → mask in address notation
+  const groups: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const b = Math.max(0, Math.min(16, bits - i * 16));
+    groups.push(((0xffff << (16 - b)) & 0xffff).toString(16));
+  }
+  return `ip6 saddr & ${groups.join(':')}`;
+}
+
+function l4(e: ServiceEntry): string {
+  return e.service.id.kind === 'addr' ? `meta l4proto ${e.service.id.protocol} ` : '';
+}
+
+function dnatTarget(e: ServiceEntry, d: Destination): string {
+  const fam = ipKw(e.service.id.family);
+  if (d.port === 0) return `dnat ${fam} to ${d.address}`;
+  return fam === 'ip6' ? `dnat ip6 to [${d.address}]:${d.port}` : `dnat ip to ${d.address}:${d.port}`;
+}
+
+/** Port mapping needs an L4 match in the rule; fwmark services mapping a port match the three protocols. */
+function l4ForDnat(e: ServiceEntry, d: Destination): string {
+  if (d.port === 0) return '';
+  return l4(e) || 'meta l4proto { tcp, udp, sctp } ';
+}
+
+function serviceMatch(e: ServiceEntry): string {
+  const id = e.service.id;
+  if (id.kind === 'fwmark') return `meta nfproto ${id.family === 'inet6' ? 'ipv6' : 'ipv4'} meta mark ${id.fwmark}`;
+  return `${ipKw(id.family)} daddr ${id.address} meta l4proto ${id.protocol} th dport ${id.port}`;
+}
+
+const quote = (s: string): string => `"${s.replace(/["\\]/g, '')}"`;
+
+function selectionRule(e: ServiceEntry, skey: string): string | undefined {
+  const slots = slotCounts(e);
+  const total = slots.reduce((a, s) => a + s.slots, 0);
+  if (total === 0) return undefined;
+  let at = 0;
+  const elems = slots.map((s) => {
+    const from = at;
+    at += s.slots;
+    const range = s.slots === 1 ? `${from}` : `${from}-${at - 1}`;
+    return `${range} : jump ${destChain(skey, s.dkey)}`;
+  });
+  let key: string;
+  if (e.service.scheduler === 'sh') {
+    const fam = ipKw(e.service.id.family);
+    const port = e.service.flags.includes('sh-port') ? ' . th sport' : '';
+    key = `jhash ${fam} saddr${port} mod ${total} seed 0x0`;
+  } else {
+    key = `numgen inc mod ${total}`;
+  }
+  // th sport needs an L4 match in the rule for fwmark services too
+  const pre = e.service.flags.includes('sh-port') && e.service.id.kind === 'fwmark' ? 'meta l4proto { tcp, udp, sctp } ' : l4(e);
+  return `${pre}${key} vmap { ${elems.join(', ')} }`;
+}
+
+/** Names of every chain and set `table` needs. */
+export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[] } {
+  const chains: string[] = [...BASE_CHAINS];
+  const sets: string[] = [];
+  for (const [skey, e] of [...table.services].sort(([a], [b]) => a.localeCompare(b))) {
+    chains.push(serviceChain(skey));
+    for (const dkey of [...e.dests.keys()].sort()) {
+      chains.push(destChain(skey, dkey));
+      const set = persistSet(e, dkey);
+      if (set) sets.push(set);
+    }
+  }
+  return { chains, sets };
+}
+
+/** The `nft -f -` input that makes the owned table equal to `table`. */
+export function renderNftTransaction(table: IpvsTable, existing: NftExisting): string {
+  const want = nftObjects(table);
+  const L: string[] = [];
+  L.push(`add table ${T}`);
+  L.push(`add chain ${T} prerouting { type nat hook prerouting priority dstnat; policy accept; }`);
+  L.push(`add chain ${T} output { type nat hook output priority -100; policy accept; }`);
+  L.push(`add chain ${T} services`);
+  for (const c of existing.chains) L.push(`flush chain ${T} ${c}`);
+  for (const c of existing.chains) if (!want.chains.includes(c)) L.push(`delete chain ${T} ${c}`);
+  for (const s of existing.sets) if (!want.sets.includes(s)) L.push(`delete set ${T} ${s}`);
+  L.push(`add rule ${T} prerouting jump services`);
+  L.push(`add rule ${T} output jump services`);
+
+  for (const [skey, e] of [...table.services].sort(([a], [b]) => a.localeCompare(b))) {
+    const sc = serviceChain(skey);
+    const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
+    L.push(`add chain ${T} ${sc}`);
+    const dests = [...e.dests].sort(([a], [b]) => a.localeCompare(b));
+    for (const [dkey, d] of dests) {
+      const dc = destChain(skey, dkey);
+      L.push(`add chain ${T} ${dc}`);
+      const set = persistSet(e, dkey);
+      let update = '';
+      if (set) {
+        L.push(`add set ${T} ${set} { type ${fam}; flags dynamic,timeout; timeout ${e.service.persistence?.timeout}s; }`);
+        update = `update @${set} { ${clientExpr(e)} } `;
+      }
+      L.push(`add rule ${T} ${dc} ${l4ForDnat(e, d)}${update}${dnatTarget(e, d)} comment ${quote(ipvsadmLine({ op: 'add-dest', service: e.service.id, dest: d }))}`);
+    }
+    // Persistence hits first: a known client goes back to its destination (even one at weight 0,
+    // as IPVS keeps persistence templates to quiesced destinations).
+    for (const [dkey, d] of dests) {
+      const set = persistSet(e, dkey);
+      if (!set) continue;
+      L.push(`add rule ${T} ${sc} ${l4ForDnat(e, d)}${clientExpr(e)} @${set} update @${set} { ${clientExpr(e)} } ${dnatTarget(e, d)}`);
+    }
+    const sel = selectionRule(e, skey);
+    if (sel) L.push(`add rule ${T} ${sc} ${sel}`);
+    L.push(`add rule ${T} services ${serviceMatch(e)} jump ${sc} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`);
+  }
+  return `${L.join('\n')}\n`;
+}
+
+/** Removes the whole owned table (stop without -I). */
+export function renderNftDeleteTable(): string {
+  return `delete table ${T}\n`;
+}
+
