@@ -1,0 +1,225 @@
+/**
+ * The daemon-wide status snapshot: one plain, JSON-serialisable value that the daemon fills
+ * from the VRRP engine and the checkers, and that every operational output reads:
+ * the keepalived-format dumps (/tmp/keepalived.data, .stats, .json), `ka-ts ctl status|stats`,
+ * and the Prometheus metrics (collected on scrape).
+ *
+ * Why a snapshot rather than live objects: the dumps and metrics run in another process
+ * (or after a signal) and must never reach into engine state; a plain value crosses the
+ * control socket and the child RPC unchanged, and tests can build one by hand.
+ */
+
+/** VRRP instance states as keepalived numbers them (vrrp.h: VRRP_STATE_INIT = 0 ...). */
+export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT';
+
+/** keepalived's numeric codes, also the value of keepalived_vrrp_state. */
+export const VRRP_STATE_CODE: Readonly<Record<VrrpState, number>> = {
+  INIT: 0,
+  BACKUP: 1,
+  MASTER: 2,
+  FAULT: 3,
+};
+
+/** A wall-clock instant (ms since the Unix epoch) with the reason the event happened. */
+export interface TransitionRecord {
+  /** Wall time in milliseconds since the epoch (display only; never used for timers). */
+  readonly atMs: number;
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  /** Human-readable cause, e.g. "master down timer expired", "higher priority advert from 10.0.0.2". */
+  readonly reason: string;
+}
+
+/**
+ * Per-instance VRRP counters. The first block mirrors keepalived's vrrp_stats
+ * (vrrp.h struct vrrp_stats) and the exporters' metric names; `drops` carries every other
+ * drop reason the decoder or engine distinguishes, keyed by its reason code.
+ */
+export interface VrrpInstanceCounters {
+  advertRcvd: number;
+  advertSent: number;
+  becomeMaster: number;
+  releaseMaster: number;
+  packetLenErr: number;
+  advertIntervalErr: number;
+  ipTtlErr: number;
+  invalidTypeRcvd: number;
+  addrListErr: number;
+  invalidAuthtype: number;
+  authtypeMismatch: number;
+  authFailure: number;
+  priZeroRcvd: number;
+  priZeroSent: number;
+  /** Every other drop reason (checksum, version, vrid mismatch, wrong interface, ...), by code. */
+  drops: Readonly<Record<string, number>>;
+}
+
+export type TrackedKind = 'interface' | 'script' | 'file' | 'process' | 'bfd';
+
+/** One tracked object as seen from one instance. */
+export interface TrackedObjectStatus {
+  readonly kind: TrackedKind;
+  readonly name: string;
+  /** true when the object is up / the script succeeds / the file's value is non-faulting. */
+  readonly up: boolean;
+  /** Configured weight (0 = a failure means FAULT). */
+  readonly weight: number;
+  /** Weight currently applied to the effective priority (0 when up or weight 0). */
+  readonly appliedDelta?: number;
+}
+
+export interface VrrpInstanceSnapshot {
+  readonly name: string;
+  readonly interface: string;
+  readonly vrid: number;
+  /** 2 or 3. */
+  readonly version: number;
+  readonly family: 'inet' | 'inet6';
+  readonly state: VrrpState;
+  /** The state the configuration asked for at start (`state MASTER|BACKUP`). */
+  readonly wantedState: VrrpState;
+  readonly basePriority: number;
+  readonly effectivePriority: number;
+  /** Advert interval in milliseconds (configured). */
+  readonly advertIntMs: number;
+  /** Address of the current master as last heard (own primary address when MASTER). */
+  readonly masterAddress?: string;
+  /** Priority carried by the last advert from the current master. */
+  readonly masterPriority?: number;
+  /** Our primary (source) address on the interface. */
+  readonly primaryAddress?: string;
+  readonly lastTransition?: TransitionRecord;
+  /** VIPs as configured, "ADDR/PLEN" plus optional " dev X" etc. */
+  readonly vips: readonly string[];
+  readonly excludedVips: readonly string[];
+  /** Whether the VIPs are currently installed on this host. */
+  readonly vipsSet: boolean;
+  readonly unicastPeers: readonly string[];
+  readonly nopreempt: boolean;
+  readonly preemptDelayMs: number;
+  readonly authType?: 'PASS' | 'AH';
+  readonly tracked: readonly TrackedObjectStatus[];
+  readonly syncGroup?: string;
+  readonly counters: VrrpInstanceCounters;
+}
+
+export interface SyncGroupSnapshot {
+  readonly name: string;
+  readonly state: VrrpState;
+  readonly members: readonly string[];
+}
+
+/** vrrp_script status: keepalived reports GOOD/BAD plus the rise/fall progress. */
+export interface VrrpScriptSnapshot {
+  readonly name: string;
+  readonly command: string;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly weight: number;
+  readonly rise: number;
+  readonly fall: number;
+  readonly user?: string;
+  /** 'GOOD' / 'BAD' as keepalived's data dump, 'INIT' before the first result. */
+  readonly result: 'INIT' | 'GOOD' | 'BAD';
+  readonly lastExitCode?: number;
+  readonly lastRunAtMs?: number;
+}
+
+export type CheckOutcome = 'up' | 'down' | 'unknown';
+
+/** One checker attached to one real server. */
+export interface CheckerSnapshot {
+  /** Checker kind as in the config: HTTP_GET, SSL_GET, TCP_CHECK, MISC_CHECK, DNS_CHECK, ... */
+  readonly type: string;
+  /** "ip:port" the checker connects to (may differ from the real server via connect_ip/port). */
+  readonly target: string;
+  readonly result: CheckOutcome;
+  readonly lastCheckAtMs?: number;
+  readonly lastLatencyMs?: number;
+  /** Why the last check failed (timeout, connection refused, status 500, digest mismatch...). */
+  readonly lastError?: string;
+  readonly checksRun: number;
+  readonly checksFailed: number;
+}
+
+export interface RealServerSnapshot {
+  readonly address: string;
+  readonly port: number;
+  /** Configured weight. */
+  readonly weight: number;
+  /** Weight currently in the IPVS table (0 when inhibited). */
+  readonly currentWeight: number;
+  /** Healthy per the checkers (all checkers must be up, as keepalived). */
+  readonly alive: boolean;
+  /** Present in the IPVS table (alive, or inhibit_on_failure with weight 0). */
+  readonly inTable: boolean;
+  /** Forwarding method: NAT, DR (route), TUN. */
+  readonly forwarding: 'NAT' | 'DR' | 'TUN';
+  readonly checkers: readonly CheckerSnapshot[];
+}
+
+export interface VirtualServerSnapshot {
+  /** "ip:port", "fwmark N" or "group NAME" as keepalived prints it. */
+  readonly key: string;
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+  readonly address?: string;
+  readonly port?: number;
+  readonly fwmark?: number;
+  readonly group?: string;
+  readonly scheduler: string;
+  readonly persistenceTimeoutS?: number;
+  readonly quorum: number;
+  /** Whether quorum is currently met (sum of weights of alive servers >= quorum). */
+  readonly quorumUp: boolean;
+  readonly sorryServer?: string;
+  readonly sorryServerActive: boolean;
+  readonly realServers: readonly RealServerSnapshot[];
+}
+
+export interface ReloadRecord {
+  readonly atMs: number;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  /** Diagnostics or summary ("2 virtual servers added"). */
+  readonly message: string;
+}
+
+export interface DaemonSnapshot {
+  /** When the snapshot was taken, wall time ms. */
+  readonly takenAtMs: number;
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAtMs: number;
+  readonly configFile: string;
+  readonly routerId?: string;
+  readonly instances: readonly VrrpInstanceSnapshot[];
+  readonly syncGroups: readonly SyncGroupSnapshot[];
+  readonly scripts: readonly VrrpScriptSnapshot[];
+  readonly virtualServers: readonly VirtualServerSnapshot[];
+  readonly reloads: {
+    readonly total: number;
+    readonly failed: number;
+    readonly last?: ReloadRecord;
+  };
+}
+
+/** Fresh, all-zero counters (engines start from this). */
+export function emptyCounters(): VrrpInstanceCounters {
+  return {
+    advertRcvd: 0,
+    advertSent: 0,
+    becomeMaster: 0,
+    releaseMaster: 0,
+    packetLenErr: 0,
+    advertIntervalErr: 0,
+    ipTtlErr: 0,
+    invalidTypeRcvd: 0,
+    addrListErr: 0,
+    invalidAuthtype: 0,
+    authtypeMismatch: 0,
+    authFailure: 0,
+    priZeroRcvd: 0,
+    priZeroSent: 0,
+    drops: {},
+  };
+}
