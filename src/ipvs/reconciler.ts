@@ -1,0 +1,224 @@
+// Keeps the backend's table equal to the desired one.
+//  - start(): reads the table and adopts what is there (no flush: restarting ka-ts does not blip
+//    traffic); services ka-ts wants are edited in place, foreign services are never touched.
+//  - setDesired(): a new desired table (config load/reload, health change) → a pass soon.
+//  - every driftIntervalMs: re-read and repair drift (someone ran ipvsadm -C, a lost change…).
+//  - failed changes are logged and counted and retried with backoff; a change the backend cannot
+//    express (`unsupported`) is logged once and not retried. Nothing here throws into the daemon.
+//  - stop(): removes the services ka-ts manages (and sync daemons it started) unless keep (-I).
+import type { IpvsBackend } from './backend.js';
+import type { Change, ChangeOutcome } from './changes.js';
+import { diffTables } from './diff.js';
+import { ipvsadmLine } from './ipvsadm-format.js';
+import { emptyTable, serviceKey, type IpvsTable } from './table.js';
+
+/** The subset of a pino logger the reconciler uses. */
+export interface IpvsLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ReconcilerStats {
+  passes: number;
+  changesApplied: number;
+  changesFailed: number;
+  changesUnsupported: number;
+  readErrors: number;
+  /** Changes made to undo drift (the table changed while the desired state did not). */
+  driftRepairs: number;
+}
+
+export interface ReconcilerOptions {
+  backend: IpvsBackend;
+  log: IpvsLogger;
+  /** -I / --dont-release-ipvs: leave the table in place on stop. */
+  keepOnStop?: boolean;
+  /** Re-read period for drift repair (default 5000 ms; 0 disables the timer). */
+  driftIntervalMs?: number;
+  /** First retry delay after a failed change; doubles up to driftIntervalMs (default 500 ms). */
+  retryDelayMs?: number;
+  /** Called after each pass (metrics, tests). */
+  onPass?: (report: PassReport) => void;
+}
+
+export interface PassReport {
+  changes: Change[];
+  outcomes: ChangeOutcome[];
+  drift: boolean;
+  readError?: string;
+}
+
+const MAX_REMEMBERED_UNSUPPORTED = 10_000;
+
+export class IpvsReconciler {
+  readonly stats: ReconcilerStats = { passes: 0, changesApplied: 0, changesFailed: 0, changesUnsupported: 0, readErrors: 0, driftRepairs: 0 };
+  private desired: IpvsTable = emptyTable();
+  /** Service keys ka-ts configured or adopted: the only ones it may delete. */
+  private readonly managed = new Set<string>();
+  private readonly unsupported = new Set<string>();
+  private desiredVersion = 0;
+  private appliedVersion = -1;
+  private running: Promise<PassReport> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private retryDelay: number;
+  private stopped = false;
+  private started = false;
+
+  constructor(private readonly opts: ReconcilerOptions) {
+    this.retryDelay = opts.retryDelayMs ?? 500;
+  }
+
+  get backendName(): string {
+    return this.opts.backend.name;
+  }
+
+  /** Service keys currently managed by ka-ts. */
+  managedServices(): string[] {
+    return [...this.managed].sort();
+  }
+
+  /** Adopts the current table and runs the first pass. Never rejects. */
+  async start(desired?: IpvsTable): Promise<PassReport> {
+    if (desired) this.setDesiredQuiet(desired);
+    this.started = true;
+    this.opts.log.info({ backend: this.opts.backend.name, services: this.desired.services.size }, 'ipvs: adopting the existing table (no flush)');
+    return this.reconcileNow();
+  }
+
+  /** Replaces the desired table; a pass follows at once (coalesced with one already running). */
+  setDesired(table: IpvsTable): void {
+    this.setDesiredQuiet(table);
+    if (this.started && !this.stopped) void this.reconcileNow();
+  }
+
+  private setDesiredQuiet(table: IpvsTable): void {
+    this.desired = table;
+    this.desiredVersion++;
+    for (const k of table.services.keys()) this.managed.add(k);
+  }
+
+  /** One pass now (or after the running one). Never rejects. */
+  reconcileNow(): Promise<PassReport> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.reconcileNow();
+      } else {
+        this.armTimer();
+      }
+    });
+    return this.running;
+  }
+
+  /** One timer: the retry delay after a pass with failures, else the drift period. */
+  private armTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped || !this.started) return;
+    const drift = this.opts.driftIntervalMs ?? 5000;
+    const ms = this.lastHadFailures ? this.retryDelay : drift;
+    if (ms <= 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.reconcileNow();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private lastHadFailures = false;
+  private lastRetryArmed = false;
+
+  private async pass(): Promise<PassReport> {
+    this.stats.passes++;
+    const version = this.desiredVersion;
+    let actual: IpvsTable;
+    try {
+      actual = await this.opts.backend.read();
+    } catch (e) {
+      this.stats.readErrors++;
+      const readError = (e as Error).message;
+      this.opts.log.error({ backend: this.opts.backend.name, err: readError }, 'ipvs: cannot read the table; keeping the last state, will retry');
+      const report: PassReport = { changes: [], outcomes: [], drift: false, readError };
+      this.opts.onPass?.(report);
+      return report;
+    }
+    const changes = diffTables(this.desired, actual, this.managed).filter((c) => !this.unsupported.has(signature(c)));
+    // Nothing new was asked for since the last successful pass, yet the table differs: drift.
+    const drift = changes.length > 0 && version === this.appliedVersion && !this.lastHadFailures;
+    if (drift) {
+      this.stats.driftRepairs += changes.length;
+      this.opts.log.warn({ backend: this.opts.backend.name, changes: changes.map(ipvsadmLine) }, 'ipvs: table drifted from the desired state; repairing');
+    }
+    let outcomes: ChangeOutcome[] = [];
+    if (changes.length > 0) {
+      try {
+        outcomes = (await this.opts.backend.apply(changes)).outcomes;
+      } catch (e) {
+        outcomes = changes.map((change) => ({ change, status: 'failed', error: (e as Error).message }));
+      }
+    }
+    let failed = 0;
+    for (const o of outcomes) {
+      const line = ipvsadmLine(o.change);
+      if (o.status === 'ok') {
+        this.stats.changesApplied++;
+        this.opts.log.info({ backend: this.opts.backend.name, change: line }, 'ipvs: applied');
+        if (o.change.op === 'delete-service' && !this.desired.services.has(serviceKey(o.change.service.id))) this.managed.delete(serviceKey(o.change.service.id));
+      } else if (o.status === 'unsupported') {
+        this.stats.changesUnsupported++;
+        if (this.unsupported.size >= MAX_REMEMBERED_UNSUPPORTED) this.unsupported.clear();
+        this.unsupported.add(signature(o.change));
+        this.opts.log.error({ backend: this.opts.backend.name, change: line, err: o.error }, 'ipvs: change not supported by this backend; not retried');
+      } else {
+        failed++;
+        this.stats.changesFailed++;
+        this.opts.log.warn({ backend: this.opts.backend.name, change: line, err: o.error }, 'ipvs: change failed; will retry');
+      }
+    }
+    // Services that left the desired state and are gone from the table are no longer ours.
+    for (const k of [...this.managed]) if (!this.desired.services.has(k) && !actual.services.has(k)) this.managed.delete(k);
+    this.lastHadFailures = failed > 0;
+    if (failed > 0) {
+      // armTimer() uses the delay before doubling; the next failure waits twice as long.
+      if (this.lastRetryArmed) this.retryDelay = Math.min(this.retryDelay * 2, this.opts.driftIntervalMs || 30_000);
+      this.lastRetryArmed = true;
+    } else {
+      this.lastRetryArmed = false;
+      this.retryDelay = this.opts.retryDelayMs ?? 500;
+      this.appliedVersion = version;
+    }
+    const report: PassReport = { changes, outcomes, drift };
+    this.opts.onPass?.(report);
+    return report;
+  }
+
+  /** Stops the timers; removes the managed services (and started sync daemons) unless keepOnStop. Never rejects. */
+  async stop(): Promise<PassReport | undefined> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running) await this.running;
+    if (this.opts.keepOnStop) {
+      this.opts.log.info({ backend: this.opts.backend.name, services: this.managed.size }, 'ipvs: leaving the table in place (--dont-release-ipvs)');
+      return undefined;
+    }
+    // Desired = nothing of ours: the diff deletes exactly the managed services.
+    const release: IpvsTable = emptyTable();
+    if (this.desired.syncDaemons) release.syncDaemons = [];
+    this.desired = release;
+    const report = await this.pass();
+    this.opts.log.info({ backend: this.opts.backend.name, removed: report.outcomes.filter((o) => o.status === 'ok').length }, 'ipvs: released the table');
+    return report;
+  }
+}
+
+function signature(c: Change): string {
+  return JSON.stringify(c, (k, v: unknown) => (k === 'previous' ? undefined : v));
+}
