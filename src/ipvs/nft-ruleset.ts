@@ -24,6 +24,9 @@ export const NFT_FAMILY = 'inet';
 const T = `${NFT_FAMILY} ${NFT_TABLE}`;
 export const BASE_CHAINS = ['prerouting', 'output', 'services'] as const;
 
+/** Byte order, so the output does not depend on the locale. */
+const byKey = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const h = (s: string, n: number): string => createHash('sha1').update(s).digest('hex').slice(0, n);
 
 export function serviceChain(skey: string): string {
@@ -52,7 +55,7 @@ function gcd(a: number, b: number): number {
 
 /** Slot counts per destination for the vmap: rr 1 each, wrr weight/gcd, sh weight. Weight-0 destinations get none. */
 export function slotCounts(e: ServiceEntry): { dkey: string; slots: number }[] {
-  const live = [...e.dests].filter(([, d]) => d.weight > 0).sort(([a], [b]) => a.localeCompare(b));
+  const live = [...e.dests].filter(([, d]) => d.weight > 0).sort(byKey);
   if (e.service.scheduler === 'rr') return live.map(([dkey]) => ({ dkey, slots: 1 }));
   const g = e.service.scheduler === 'wrr' ? live.reduce((acc, [, d]) => gcd(acc, d.weight), 0) : 1;
   return live.map(([dkey, d]) => ({ dkey, slots: d.weight / (g || 1) }));
@@ -130,7 +133,7 @@ function selectionRule(e: ServiceEntry, skey: string): string | undefined {
 export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[] } {
   const chains: string[] = [...BASE_CHAINS];
   const sets: string[] = [];
-  for (const [skey, e] of [...table.services].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [skey, e] of [...table.services].sort(byKey)) {
     chains.push(serviceChain(skey));
     for (const dkey of [...e.dests.keys()].sort()) {
       chains.push(destChain(skey, dkey));
@@ -155,11 +158,11 @@ export function renderNftTransaction(table: IpvsTable, existing: NftExisting): s
   L.push(`add rule ${T} prerouting jump services`);
   L.push(`add rule ${T} output jump services`);
 
-  for (const [skey, e] of [...table.services].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [skey, e] of [...table.services].sort(byKey)) {
     const sc = serviceChain(skey);
     const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
     L.push(`add chain ${T} ${sc}`);
-    const dests = [...e.dests].sort(([a], [b]) => a.localeCompare(b));
+    const dests = [...e.dests].sort(byKey);
     for (const [dkey, d] of dests) {
       const dc = destChain(skey, dkey);
       L.push(`add chain ${T} ${dc}`);
