@@ -68,6 +68,39 @@ export interface TrackedObjectStatus {
   readonly appliedDelta?: number;
 }
 
+/** One virtual address as installed (or to be installed) by an instance. */
+export interface VipSnapshot {
+  readonly address: string;
+  readonly prefixLen: number;
+  readonly dev: string;
+  /** 'global' unless configured otherwise. */
+  readonly scope?: string;
+  readonly label?: string;
+  readonly brd?: string;
+}
+
+/** Gratuitous ARP / unsolicited NA settings in effect for an instance (seconds as keepalived prints). */
+export interface GarpSettings {
+  readonly delayS: number;
+  readonly repeat: number;
+  readonly refreshS: number;
+  readonly refreshRepeat: number;
+  readonly lowerPrioDelayS: number;
+  readonly lowerPrioRepeat: number;
+}
+
+/** Notify scripts of an instance or sync group, as configured (command lines). */
+export interface NotifyScripts {
+  readonly notify?: string;
+  readonly master?: string;
+  readonly backup?: string;
+  readonly fault?: string;
+  readonly stop?: string;
+  /** uid:gid the scripts run as, when resolved. */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 export interface VrrpInstanceSnapshot {
   readonly name: string;
   readonly interface: string;
@@ -89,15 +122,22 @@ export interface VrrpInstanceSnapshot {
   /** Our primary (source) address on the interface. */
   readonly primaryAddress?: string;
   readonly lastTransition?: TransitionRecord;
-  /** VIPs as configured, "ADDR/PLEN" plus optional " dev X" etc. */
-  readonly vips: readonly string[];
-  readonly excludedVips: readonly string[];
+  readonly vips: readonly VipSnapshot[];
+  readonly excludedVips: readonly VipSnapshot[];
   /** Whether the VIPs are currently installed on this host. */
   readonly vipsSet: boolean;
   readonly unicastPeers: readonly string[];
   readonly nopreempt: boolean;
   readonly preemptDelayMs: number;
   readonly authType?: 'PASS' | 'AH';
+  /** `accept` mode (keepalived: enabled unless vrrp_strict without accept). */
+  readonly accept?: boolean;
+  readonly garp?: GarpSettings;
+  /** down_timer_adverts (default 3). */
+  readonly downTimerAdverts?: number;
+  /** Current master-down interval in milliseconds, when the engine computes one. */
+  readonly masterDownIntervalMs?: number;
+  readonly notify?: NotifyScripts;
   readonly tracked: readonly TrackedObjectStatus[];
   readonly syncGroup?: string;
   readonly counters: VrrpInstanceCounters;
@@ -107,6 +147,7 @@ export interface SyncGroupSnapshot {
   readonly name: string;
   readonly state: VrrpState;
   readonly members: readonly string[];
+  readonly notify?: NotifyScripts;
 }
 
 /** vrrp_script status: keepalived reports GOOD/BAD plus the rise/fall progress. */
@@ -123,6 +164,12 @@ export interface VrrpScriptSnapshot {
   readonly result: 'INIT' | 'GOOD' | 'BAD';
   readonly lastExitCode?: number;
   readonly lastRunAtMs?: number;
+  /** A run is in progress right now (keepalived's State = running / idle). */
+  readonly running?: boolean;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Instances tracking this script, with the weight each applies. */
+  readonly trackedBy?: readonly { readonly instance: string; readonly weight: number }[];
 }
 
 export type CheckOutcome = 'up' | 'down' | 'unknown';
