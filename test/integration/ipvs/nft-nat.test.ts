@@ -1,0 +1,112 @@
+// End to end through the kernel's nftables NAT: client → director (ka-ts reconciler, nft backend)
+// → three real HTTP servers, each in its own namespace. Traffic must spread over all three, never
+// reach a removed destination, come back to it when re-added, stick to one server with
+// persistence, survive someone deleting the table (drift repair), and stop must remove the table.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NftBackend } from '../../../src/ipvs/backend-nft.js';
+import { processRunner } from '../../../src/ipvs/command-runner.js';
+import { buildDesiredTable } from '../../../src/ipvs/desired-state.js';
+import { IpvsReconciler, type IpvsLogger } from '../../../src/ipvs/reconciler.js';
+import { realServerKey, type RealServerHealth, type VirtualServerSpec } from '../../../src/ipvs/spec.js';
+import { NetnsLab, rootSkipReason } from '../lib/netns.js';
+
+const VIP = '192.0.2.10';
+const RS = ['10.1.0.11', '10.1.0.12', '10.1.0.13'];
+
+const SERVER = `require('http').createServer((q, s) => s.end(process.argv[1])).listen(8080, () => console.log('ready'))`;
+// N sequential GETs, each on a new connection (a new conntrack entry, so a new scheduling decision).
+const CLIENT = `const http = require('http'); const n = Number(process.argv[1]); const out = [];
+(async () => { for (let i = 0; i < n; i++) out.push(await new Promise((res) => {
+  const q = http.get({ host: '${VIP}', port: 80, agent: false, timeout: 3000 }, (s) => { let b = ''; s.on('data', (d) => b += d); s.on('end', () => res(b)); });
+  q.on('error', (e) => res('ERR ' + e.code)); q.on('timeout', () => { q.destroy(); res('ERR timeout'); });
+})); console.log(JSON.stringify(out)); })();`;
+
+const quietLog: IpvsLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+test('nft backend: NAT load balancing over three real servers, remove/re-add, persistence, drift repair, release', { skip: rootSkipReason(), timeout: 120_000 }, async () => {
+  const lab = new NetnsLab('ipvs');
+  let reconciler: IpvsReconciler | undefined;
+  try {
+    const dir = await lab.addNs('dir');
+    const cli = await lab.addNs('cli');
+    await lab.veth(dir, 'c0', cli, 'eth0');
+    await lab.addAddr(dir, 'c0', '192.0.2.1/24');
+    await lab.addAddr(dir, 'c0', `${VIP}/24`);
+    await lab.addAddr(cli, 'eth0', '192.0.2.2/24');
+    await lab.bridge(dir, 'br0');
+    await lab.addAddr(dir, 'br0', '10.1.0.1/24');
+    await lab.exec(dir, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    for (const [i, addr] of RS.entries()) {
+      const ns = await lab.addNs(`rs${i + 1}`);
+      await lab.plugIntoBridge(ns, 'eth0', dir, 'br0', `p${i + 1}`);
+      await lab.addAddr(ns, 'eth0', `${addr}/24`);
+      await lab.ip(ns, ['route', 'add', 'default', 'via', '10.1.0.1']);
+      const p = lab.spawn(ns, process.execPath, ['-e', SERVER, `rs${i + 1}`]);
+      await new Promise<void>((resolve, reject) => {
+        p.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+        p.once('exit', (code) => reject(new Error(`server rs${i + 1} exited ${code}`)));
+      });
+    }
+
+    const get = async (n: number): Promise<string[]> => JSON.parse((await lab.exec(cli, process.execPath, ['-e', CLIENT, String(n)])).stdout) as string[];
+    const count = (xs: string[]) => { if (process.env.KATS_DEBUG) console.log(xs.join(' ')); return xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {}); };
+
+    const spec = (persistence?: number): VirtualServerSpec => ({
+      id: 'web', target: { kind: 'addr', address: VIP, port: 80 }, protocol: 'tcp', scheduler: 'rr',
+      ...(persistence ? { persistence: { timeout: persistence } } : {}),
+      realServers: RS.map((address) => ({ address, port: 8080, weight: 1, method: 'masq' as const })),
+    });
+    const desired = (down: string[], persistence?: number) => {
+      const v = spec(persistence);
+      const health = new Map<string, RealServerHealth>(v.realServers.filter((r) => down.includes(r.address)).map((r) => [realServerKey(v.id, r), { alive: false }]));
+      return buildDesiredTable({ virtualServers: [v], health }).table;
+    };
+
+    const backend = new NftBackend({ run: processRunner(['ip', 'netns', 'exec', dir]) });
+    reconciler = new IpvsReconciler({ backend, log: quietLog, driftIntervalMs: 0 });
+    const first = await reconciler.start(desired([]));
+    assert.deepEqual(first.outcomes.filter((o) => o.status !== 'ok'), []);
+
+    // 1. spread over all three
+    let seen = count(await get(30));
+    assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], JSON.stringify(seen));
+    for (const k of ['rs1', 'rs2', 'rs3']) assert.ok((seen[k] ?? 0) >= 5, `rr gives each server a share: ${JSON.stringify(seen)}`);
+
+    // 2. rs2 marked down: no request fails, none reaches it
+    reconciler.setDesired(desired([RS[1] as string]));
+    await reconciler.reconcileNow();
+    seen = count(await get(20));
+    assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs3'], JSON.stringify(seen));
+
+    // 3. back up: it gets traffic again
+    reconciler.setDesired(desired([]));
+    await reconciler.reconcileNow();
+    seen = count(await get(30));
+    assert.ok((seen.rs2 ?? 0) >= 5, JSON.stringify(seen));
+
+    // 4. persistence: every connection of this client goes to one server
+    reconciler.setDesired(desired([], 300));
+    await reconciler.reconcileNow();
+    seen = count(await get(12));
+    assert.equal(Object.keys(seen).length, 1, `persistent: ${JSON.stringify(seen)}`);
+
+    // 5. drift: the table is deleted behind ka-ts's back; the next pass restores it
+    await lab.exec(dir, 'nft', ['delete', 'table', 'inet', 'kats']);
+    assert.match((await get(1))[0] ?? '', /^ERR/, 'without the table the VIP has no listener');
+    const repair = await reconciler.reconcileNow();
+    assert.equal(repair.drift, true);
+    assert.equal(reconciler.stats.driftRepairs > 0, true);
+    seen = count(await get(6));
+    assert.ok(!Object.keys(seen).some((k) => k.startsWith('ERR')), JSON.stringify(seen));
+
+    // 6. stop releases: the owned table is gone
+    await reconciler.stop();
+    reconciler = undefined;
+    const listed = await lab.exec(dir, 'nft', ['list', 'table', 'inet', 'kats'], true);
+    assert.notEqual(listed.code, 0, 'table removed on stop');
+  } finally {
+    await reconciler?.stop();
+    await lab.cleanup();
+  }
+});
