@@ -1,0 +1,34 @@
+// TCP_CHECK: success when a TCP connection is established within connect_timeout (check_tcp.c).
+// The connection is closed at once; no data is exchanged.
+
+import net from 'node:net';
+import type { ConnectSpec, TcpCheckSpec } from '../spec.js';
+import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
+
+/** Opens a TCP connection honouring bindto/bind_port and connect_timeout; resolves with the socket. */
+export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const opts: net.NetConnectOpts = { host: c.host, port: c.port };
+    if (c.bindTo) opts.localAddress = c.bindTo;
+    if (c.bindPort) opts.localPort = c.bindPort;
+    const sock = net.connect(opts);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
+    }, c.timeoutMs);
+    sock.once('connect', () => { clearTimeout(timer); sock.removeAllListeners('error'); resolve(sock); });
+    sock.once('error', (err) => { clearTimeout(timer); sock.destroy(); reject(err); });
+  });
+}
+
+export async function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
+  const start = performance.now();
+  try {
+    const sock = await connectTcp(spec.connect);
+    sock.on('error', () => { /* a reset after connect does not change the verdict */ });
+    sock.destroy();
+    return okResult(elapsedSince(start), 'connected');
+  } catch (err) {
+    return failResult(elapsedSince(start), errorReason(err));
+  }
+}
