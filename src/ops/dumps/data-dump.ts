@@ -18,7 +18,9 @@ import { formatVip } from './vip-format.js';
  *    `Virtual IP (N):`; any line with less indentation ends the record.
  *  - gen2brain/keepalived_exporter: same record rule; `Last transition` must start with a float.
  * Only fields ka-ts actually knows are printed; keepalived-internal ones (fd numbers, socket
- * pools, the interface table) are omitted rather than invented.
+ * pools, the interface table) are omitted rather than invented. keepalived's `   Flags: none`
+ * line is left out on purpose: gen2brain's parser closes the record at the first field line
+ * without `=`, so with it the exporter would lose the interface and VRID of every instance.
  */
 export function renderDataDump(snap: DaemonSnapshot): string {
   const out: string[] = [];
@@ -54,8 +56,6 @@ function renderInstance(out: string[], i: VrrpInstanceSnapshot): void {
     out.push(`   Master router = ${i.masterAddress}`);
     if (i.masterPriority !== undefined) out.push(`   Master priority = ${i.masterPriority}`);
   }
-  out.push(i.unicastPeers.length > 0 ? '   Flags:' : '   Flags: none');
-  if (i.unicastPeers.length > 0) out.push('     Using unicast');
   out.push(`   Wantstate = ${i.wantedState}`);
   const tracked = i.tracked.filter((t) => !t.up).length;
   out.push(`   Number of interface and track script faults = ${tracked}`);
@@ -63,7 +63,6 @@ function renderInstance(out: string[], i: VrrpInstanceSnapshot): void {
   if (i.masterDownIntervalMs !== undefined) out.push(`   Master down timer = ${Math.round(i.masterDownIntervalMs * 1000)} usecs`);
   out.push(`   Interface = ${i.interface}`);
   if (i.primaryAddress) out.push(`   Using src_ip = ${i.primaryAddress}`);
-  if (i.unicastPeers.length === 0) out.push(`   Multicast address ${i.family === 'inet6' ? 'ff02::12' : '224.0.0.18'}`);
   if (i.garp) {
     out.push(`   Gratuitous ARP delay = ${i.garp.delayS}`);
     out.push(`   Gratuitous ARP repeat = ${i.garp.repeat}`);
@@ -84,6 +83,9 @@ function renderInstance(out: string[], i: VrrpInstanceSnapshot): void {
   if (i.preemptDelayMs > 0) out.push(`   Preempt delay = ${i.preemptDelayMs / 1000} secs`);
   if (i.authType === 'PASS') out.push('   Authentication type = SIMPLE_PASSWORD');
   else if (i.authType === 'AH') out.push('   Authentication type = IPSEC_AH');
+  // keepalived prints this right after `Using src_ip`; it moves down here because it has no `=`,
+  // which ends gen2brain's record, and everything the exporter needs must come before it.
+  if (i.unicastPeers.length === 0) out.push(`   Multicast address ${i.family === 'inet6' ? 'ff02::12' : '224.0.0.18'}`);
   if (i.vips.length > 0) {
     out.push(`   Virtual IP (${i.vips.length}):`);
     for (const vip of i.vips) out.push(`     ${formatVip(vip, i.vipsSet)}`);
