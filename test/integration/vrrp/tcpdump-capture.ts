@@ -8,7 +8,7 @@ export interface WireFrame {
   /** tcpdump's time stamp, in ms (wall clock). */
   atMs: number;
   srcMac: string;
-  kind: 'vrrp' | 'garp' | 'na' | 'other';
+  kind: 'vrrp' | 'garp' | 'na' | 'echo-reply' | 'other';
   /** vrrp: the VRID; garp/na: undefined. */
   vrid?: number;
   priority?: number;
@@ -34,6 +34,7 @@ export function parseTcpdumpLine(line: string): WireFrame | undefined {
   if (arpRep) return { atMs, srcMac, kind: 'garp', target: arpRep[1]!, line };
   const na = /neighbor advertisement, tgt is (\S+?),?\s/.exec(line + ' ');
   if (na) return { atMs, srcMac, kind: 'na', target: na[1]!, line };
+  if (/ICMP6? echo reply|ICMP6, echo reply/.test(line)) return { atMs, srcMac, kind: 'echo-reply', line };
   return { atMs, srcMac, kind: 'other', line };
 }
 
@@ -53,9 +54,10 @@ export class WireWatch {
   }
 
   /** Starts tcpdump on `ifname` in `ns` and resolves once it is listening. */
-  static async start(lab: NetnsLab, ns: string, ifname: string): Promise<WireWatch> {
-    const child = lab.spawn(ns, 'tcpdump', ['-i', ifname, '-nn', '-e', '-tt', '-l', '-U',
-      'arp or ip proto 112 or ip6 proto 112 or (icmp6 and ip6[40] == 136)']);
+  static async start(lab: NetnsLab, ns: string, ifname: string, alsoEchoReplies = false): Promise<WireWatch> {
+    const base = 'arp or ip proto 112 or ip6 proto 112 or (icmp6 and ip6[40] == 136)';
+    const filter = alsoEchoReplies ? `${base} or (icmp and icmp[0] == 0) or (icmp6 and ip6[40] == 129)` : base;
+    const child = lab.spawn(ns, 'tcpdump', ['-i', ifname, '-nn', '-e', '-tt', '-l', '-U', filter]);
     let err = '';
     child.stderr?.on('data', (b: Buffer) => { err += b.toString(); });
     const w = new WireWatch(child);
@@ -69,6 +71,11 @@ export class WireWatch {
   announcements(addr: string, srcMac?: string, sinceMs = 0): WireFrame[] {
     const a = addr.split('/')[0]!;
     return this.frames.filter((f) => (f.kind === 'garp' || f.kind === 'na') && f.target === a && f.atMs >= sinceMs && (srcMac === undefined || f.srcMac === srcMac));
+  }
+
+  /** ICMP echo replies sent from `srcMac` (the client pinging a VIP sees who answers). */
+  echoReplies(srcMac: string, sinceMs = 0): WireFrame[] {
+    return this.frames.filter((f) => f.kind === 'echo-reply' && f.srcMac === srcMac && f.atMs >= sinceMs);
   }
 
   adverts(vrid: number, srcMac?: string, sinceMs = 0): WireFrame[] {
