@@ -60,7 +60,7 @@ export class IpvsReconciler {
   private desiredVersion = 0;
   private appliedVersion = -1;
   private running: Promise<PassReport> | undefined;
-  private again = false;
+  private queued: Promise<PassReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryDelay: number;
   private stopped = false;
@@ -87,10 +87,11 @@ export class IpvsReconciler {
     return this.reconcileNow();
   }
 
-  /** Replaces the desired table; a pass follows at once (coalesced with one already running). */
-  setDesired(table: IpvsTable): void {
+  /** Replaces the desired table; resolves with the pass that applied it (never rejects). */
+  setDesired(table: IpvsTable): Promise<PassReport> {
     this.setDesiredQuiet(table);
-    if (this.started && !this.stopped) void this.reconcileNow();
+    if (!this.started || this.stopped) return Promise.resolve({ changes: [], outcomes: [], drift: false });
+    return this.reconcileNow();
   }
 
   private setDesiredQuiet(table: IpvsTable): void {
@@ -99,22 +100,31 @@ export class IpvsReconciler {
     for (const k of table.services.keys()) this.managed.add(k);
   }
 
-  /** One pass now (or after the running one). Never rejects. */
+  /**
+   * A pass that starts after this call (if one is running, the next one, shared by every caller
+   * that asks meanwhile). Never rejects.
+   */
   reconcileNow(): Promise<PassReport> {
-    if (this.running) {
-      this.again = true;
+    if (!this.running) {
+      this.running = this.runPass();
       return this.running;
     }
-    this.running = this.pass().finally(() => {
+    if (!this.queued) {
+      this.queued = this.running.then(() => {
+        this.queued = undefined;
+        this.running = this.runPass();
+        return this.running;
+      });
+    }
+    return this.queued;
+  }
+
+  private runPass(): Promise<PassReport> {
+    return this.pass().finally(() => {
+      if (this.queued) return; // the queued pass takes over
       this.running = undefined;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.reconcileNow();
-      } else {
-        this.armTimer();
-      }
+      this.armTimer();
     });
-    return this.running;
   }
 
   /** One timer: the retry delay after a pass with failures, else the drift period. */
@@ -204,7 +214,7 @@ export class IpvsReconciler {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running) await this.running;
+    while (this.queued ?? this.running) await (this.queued ?? this.running);
     if (this.opts.keepOnStop) {
       this.opts.log.info({ backend: this.opts.backend.name, services: this.managed.size }, 'ipvs: leaving the table in place (--dont-release-ipvs)');
       return undefined;
