@@ -42,6 +42,8 @@ export class VirtualServerHealth {
   /** keepalived starts with quorum up and re-evaluates at once (update_quorum_state(vs, true)). */
   quorumUp = true;
   sorryAlive = false;
+  /** Set during a reload so quorum is judged once on the final set, not on intermediate ones. */
+  private deferQuorum = false;
 
   constructor(spec: VirtualServerSpec) {
     this.spec = spec;
@@ -120,6 +122,7 @@ export class VirtualServerHealth {
 
   /** keepalived update_quorum_state: gain at quorum+hysteresis, lose below quorum-hysteresis or at 0. */
   private updateQuorum(events: HealthEvent[], init: boolean): void {
+    if (this.deferQuorum) return;
     const sum = this.liveWeight();
     const threshold = this.spec.quorum + (this.quorumUp ? -1 : 1) * this.spec.hysteresis;
     const sorry = this.spec.sorryServer;
@@ -167,12 +170,13 @@ export class VirtualServerHealth {
   update(next: VirtualServerSpec): HealthEvent[] {
     const events: HealthEvent[] = [];
     this.spec = next;
+    this.deferQuorum = true;
     const wanted = new Map(next.realServers.map((rs) => [realServerId(rs), rs]));
     for (const [id, rs] of this.servers) {
       if (wanted.has(id)) continue;
       this.servers.delete(id);
       events.push({ kind: 'rs-removed', vs: this.id, rs: id });
-      if (rs.alive) this.updateQuorum(events, false);
+      rs.alive = false;
     }
     for (const [id, rsSpec] of wanted) {
       const cur = this.servers.get(id);
@@ -192,7 +196,8 @@ export class VirtualServerHealth {
       if (configuredWeightChanged) this.setWeight(cur, rsSpec.weight, events);
       this.setAlive(cur, cur.failed.size === 0, 'reload', events);
     }
-    // Quorum settings may have changed (keepalived re-evaluates quorum on reload too).
+    // Quorum settings may have changed too (keepalived re-evaluates quorum on reload).
+    this.deferQuorum = false;
     this.updateQuorum(events, false);
     return events;
   }

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CheckerService } from '../../../src/check/service.js';
+import type { HealthEvent } from '../../../src/check/events.js';
+import type { ProbeSpec } from '../../../src/check/spec.js';
+import type { ProbeResult } from '../../../src/check/result.js';
+import { FakeClock } from './fake-clock.js';
+import { rs, tcp, vs } from './spec-builders.js';
+
+/** A scripted probe: each port is up or down; records when each probe started. */
+function scripted(clock: FakeClock) {
+  const up = new Map<number, boolean>();
+  const starts: Array<{ port: number; at: number }> = [];
+  const probe = async (spec: ProbeSpec): Promise<ProbeResult> => {
+    const port = spec.type === 'MISC_CHECK' ? 0 : spec.connect.port;
+    starts.push({ port, at: clock.now() });
+    return up.get(port) === false ? { ok: false, reason: 'refused', latencyMs: 1 } : { ok: true, reason: 'ok', latencyMs: 1 };
+  };
+  return { up, starts, probe };
+}
+
+test('first runs are spread over bootstrap + warmup, then every delay_loop', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  let r = 0;
+  const random = (): number => ((r = (r * 9301 + 49297) % 233280) / 233280);
+  const servers = Array.from({ length: 50 }, (_, i) => rs(`10.1.0.${i + 1}`, 1000 + i, { checkers: [tcp(1000 + i, { warmupMs: 5000, delayLoopMs: 5000 })] }));
+  const svc = new CheckerService([vs({ realServers: servers })], { clock, timers: clock, random, probe: s.probe, bootstrapDelayMs: 1000, jitterFraction: 0 });
+  svc.start();
+  await clock.advance(6100);
+  const first = s.starts.map((x) => x.at);
+  assert.equal(first.length, 50);
+  assert.ok(Math.min(...first) >= 1000 && Math.max(...first) <= 6000 + 10);
+  const perSecond = new Map<number, number>();
+  for (const t of first) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+  assert.ok(Math.max(...perSecond.values()) < 25, `no burst: ${JSON.stringify([...perSecond])}`);
+  await clock.advance(5000);
+  assert.equal(s.starts.length, 100, 'each checker ran again one delay_loop later');
+  svc.stop();
+});
+
+test('a failing server is declared down after retry × delay_before_retry, and the event is emitted', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const svc = new CheckerService([vs({ realServers: [rs('10.1.0.1', 80, { checkers: [tcp(80, { retry: 2, delayBeforeRetryMs: 300, delayLoopMs: 1000 })] })] })],
+    { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0, jitterFraction: 0 });
+  const events: Array<{ e: HealthEvent; at: number }> = [];
+  svc.on('event', (e: HealthEvent) => events.push({ e, at: clock.now() }));
+  svc.start();
+  await clock.advance(50);
+  s.up.set(80, false);
+  await clock.advance(3000);
+  const down = events.find((x) => x.e.kind === 'rs-down');
+  assert.ok(down, 'rs-down emitted');
+  // The first probe runs at the first fake tick (t=10): failure at 1010, retries at 1310 and 1610.
+  assert.equal(down.at, 1610);
+  assert.equal(svc.status()[0]!.realServers[0]!.alive, false);
+  assert.equal(svc.status()[0]!.realServers[0]!.checkers[0]!.lastResult?.reason, 'refused');
+  svc.stop();
+});
+
+test('ha_suspend: no probe runs until the VIP is present', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const svc = new CheckerService([vs({ haSuspend: true, realServers: [rs('10.1.0.1', 80)] })], { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0 });
+  svc.start();
+  await clock.advance(3500);
+  assert.equal(s.starts.length, 0);
+  assert.ok(svc.counters().skippedSuspended >= 3);
+  svc.setVipPresent('TCP:10.0.0.1:80', true);
+  await clock.advance(1100);
+  assert.ok(s.starts.length >= 1);
+  svc.stop();
+});
+
+test('concurrency is bounded: waiting checks queue and run as slots free', async () => {
+  const clock = new FakeClock();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const releases: Array<() => void> = [];
+  const probe = (): Promise<ProbeResult> => new Promise((resolve) => {
+    inFlight += 1; maxInFlight = Math.max(maxInFlight, inFlight);
+    releases.push(() => { inFlight -= 1; resolve({ ok: true, reason: 'ok', latencyMs: 1 }); });
+  });
+  const servers = Array.from({ length: 20 }, (_, i) => rs(`10.1.0.${i + 1}`, 80));
+  const svc = new CheckerService([vs({ realServers: servers })], { clock, timers: clock, probe, bootstrapDelayMs: 0, maxConcurrent: 4 });
+  svc.start();
+  await clock.advance(20);
+  assert.equal(inFlight, 4);
+  assert.equal(svc.counters().scheduler.waiting, 16);
+  while (releases.length) { releases.shift()!(); await clock.advance(1, 1); }
+  assert.equal(maxInFlight, 4);
+  assert.equal(svc.counters().probes, 20);
+  svc.stop();
+});
+
+test('update keeps running checkers and their state; stop emits removals', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const a = rs('10.1.0.1', 80, { checkers: [tcp(80, { retry: 0 })] });
+  const svc = new CheckerService([vs({ realServers: [a] })], { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0, jitterFraction: 0 });
+  const events: HealthEvent[] = [];
+  svc.on('event', (e: HealthEvent) => events.push(e));
+  svc.start();
+  s.up.set(80, false);
+  await clock.advance(100);
+  assert.equal(svc.status()[0]!.realServers[0]!.alive, false);
+  events.length = 0;
+  svc.update([vs({ realServers: [a, rs('10.1.0.2', 81)] })]);
+  assert.deepEqual(events.map((e) => e.kind), ['rs-up', 'quorum-gained']);
+  assert.equal(svc.status()[0]!.realServers[0]!.alive, false, 'unchanged server kept its down state');
+  assert.equal(svc.status()[0]!.realServers[0]!.checkers[0]!.runs, 1, 'and its history');
+  events.length = 0;
+  svc.stop();
+  assert.deepEqual(events.map((e) => e.kind), ['rs-removed', 'rs-removed']);
+});
