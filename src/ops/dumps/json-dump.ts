@@ -70,7 +70,7 @@ function instanceData(i: VrrpInstanceSnapshot, commands: ReadonlyMap<string, str
   if (scripts.length > 0) data.track_script = scripts.map((t) => `'${commands.get(t.name) ?? t.name}'`);
   // auth_type as keepalived numbers it; the password itself (keepalived's auth_data) is left out
   // on purpose: a world-known /tmp path is no place for a secret.
-  if (i.authType) data.auth_type = i.authType === 'PASS' ? 1 : 2;
+  data.auth_type = i.authType === 'PASS' ? 1 : i.authType === 'AH' ? 2 : 0;
   return data;
 }
 
