@@ -10,7 +10,7 @@ import { canonicalAddress, canonicalNetmask } from './address.js';
 import { IpvsSpecError } from './errors.js';
 import { nextQuorumUp } from './quorum.js';
 import { expandServiceIds } from './service-expansion.js';
-import { realServerKey, type GlobalIpvsSpec, type HealthMap, type RealServerSpec, type VirtualServerSpec } from './spec.js';
+import { realServerKey, type GlobalIpvsSpec, type HealthMap, type PoolInput, type RealServerSpec, type VirtualServerSpec } from './spec.js';
 import { canonicalSchedFlags } from './sched-flags.js';
 import { destKey, serviceKey, type Destination, type IpvsTable, type ServiceEntry, type ServiceId, type ServiceSettings, type TunnelOptions } from './table.js';
 
@@ -19,6 +19,8 @@ export const IPVS_WEIGHT_MAX = 65535;
 export interface DesiredInput {
   virtualServers: readonly VirtualServerSpec[];
   health: HealthMap;
+  /** The checkers' pools by virtual server id; a virtual server with a pool ignores `health`. */
+  pools?: ReadonlyMap<string, PoolInput>;
   /** Quorum state of each virtual server (by spec id) from the previous computation; empty at start. */
   previousQuorum?: ReadonlyMap<string, boolean>;
   globals?: GlobalIpvsSpec;
@@ -82,6 +84,53 @@ function toDest(vsId: string, id: ServiceId, rs: RealServerSpec, weight: number)
   return d;
 }
 
+interface Members {
+  quorumUp: boolean;
+  list: { rs: RealServerSpec; weight: number; quiet: boolean }[];
+}
+
+/** keepalived's rules applied to per-real-server health (see the header). */
+function fromHealth(vs: VirtualServerSpec, health: HealthMap, previousQuorum: boolean | undefined): Members {
+  const live: { rs: RealServerSpec; weight: number }[] = [];
+  const dead: RealServerSpec[] = [];
+  for (const rs of vs.realServers) {
+    const h = health.get(realServerKey(vs.id, rs));
+    if (h === undefined || h.alive) live.push({ rs, weight: h?.weight ?? rs.weight });
+    else dead.push(rs);
+  }
+  const sum = live.reduce((acc, l) => acc + clampWeight(l.weight), 0);
+  const quorumUp = nextQuorumUp(previousQuorum, sum, vs.quorum ?? 1, vs.hysteresis ?? 0);
+  const list: Members['list'] = [];
+  if (!quorumUp && vs.sorryServer) {
+    list.push({ rs: vs.sorryServer, weight: vs.sorryServer.weight, quiet: false });
+    for (const l of live) if (l.rs.inhibitOnFailure) list.push({ rs: l.rs, weight: 0, quiet: true });
+    for (const rs of dead) if (rs.inhibitOnFailure) list.push({ rs, weight: 0, quiet: true });
+  } else {
+    for (const l of live) list.push({ rs: l.rs, weight: l.weight, quiet: false });
+    for (const rs of dead) if (rs.inhibitOnFailure) list.push({ rs, weight: 0, quiet: false });
+    if (vs.sorryServer && vs.sorryServerInhibit) list.push({ rs: vs.sorryServer, weight: 0, quiet: true });
+  }
+  return { quorumUp, list };
+}
+
+/** The checker side already decided; map its destinations back to the real server specs (method, tunnel, thresholds). */
+function fromPool(vs: VirtualServerSpec, pool: PoolInput, diagnostics: IpvsSpecError[]): Members {
+  const list: Members['list'] = [];
+  for (const d of pool.destinations) {
+    const addr = canonicalAddress(d.address);
+    const same = (rs: RealServerSpec): boolean => canonicalAddress(rs.address) === addr && (rs.port === undefined || rs.port === d.port);
+    const rs = d.role === 'sorry' ? (vs.sorryServer && same(vs.sorryServer) ? vs.sorryServer : undefined) : vs.realServers.find(same);
+    if (!rs) {
+      diagnostics.push(new IpvsSpecError(`virtual_server ${vs.id}`, `checker pool names ${d.role} server ${d.address}:${d.port}, which the configuration does not have; ignored`));
+      continue;
+    }
+    list.push({ rs, weight: d.weight, quiet: d.role === 'sorry' });
+  }
+  // An active sorry server wins over a real server at the same address (keepalived s_svr_duplicates_rs).
+  list.sort((a, b) => Number(b.rs === vs.sorryServer && b.weight > 0) - Number(a.rs === vs.sorryServer && a.weight > 0));
+  return { quorumUp: pool.quorumUp, list };
+}
+
 export function buildDesiredTable(input: DesiredInput): DesiredOutput {
   const table: IpvsTable = { services: new Map() };
   if (input.globals?.timeouts) table.timeouts = { ...input.globals.timeouts };
@@ -97,18 +146,10 @@ export function buildDesiredTable(input: DesiredInput): DesiredOutput {
       if (e instanceof IpvsSpecError) { diagnostics.push(e); continue; }
       throw e;
     }
-    // Health and weights are per real server of the virtual server (shared by all group entries).
-    const live: { rs: RealServerSpec; weight: number }[] = [];
-    const dead: RealServerSpec[] = [];
-    for (const rs of vs.realServers) {
-      const h = input.health.get(realServerKey(vs.id, rs));
-      if (h === undefined || h.alive) live.push({ rs, weight: h?.weight ?? rs.weight });
-      else dead.push(rs);
-    }
-    const sum = live.reduce((acc, l) => acc + clampWeight(l.weight), 0);
-    const up = nextQuorumUp(input.previousQuorum?.get(vs.id), sum, vs.quorum ?? 1, vs.hysteresis ?? 0);
-    quorum.set(vs.id, up);
-    const sorryActive = !up && vs.sorryServer !== undefined;
+    // Who is in the pool with which weight: from the checkers' pool when given, else from health.
+    const pool = input.pools?.get(vs.id);
+    const members = pool ? fromPool(vs, pool, diagnostics) : fromHealth(vs, input.health, input.previousQuorum?.get(vs.id));
+    quorum.set(vs.id, members.quorumUp);
 
     for (const id of ids) {
       const key = serviceKey(id);
@@ -140,14 +181,7 @@ export function buildDesiredTable(input: DesiredInput): DesiredOutput {
           else throw e;
         }
       };
-      if (sorryActive && vs.sorryServer) {
-        put(vs.sorryServer, vs.sorryServer.weight);
-        for (const l of live) if (l.rs.inhibitOnFailure) put(l.rs, 0, true);
-      } else {
-        for (const l of live) put(l.rs, l.weight);
-        if (vs.sorryServer && vs.sorryServerInhibit) put(vs.sorryServer, 0, true);
-      }
-      for (const rs of dead) if (rs.inhibitOnFailure) put(rs, 0, sorryActive);
+      for (const m of members.list) put(m.rs, m.weight, m.quiet);
       table.services.set(key, entry);
     }
   }

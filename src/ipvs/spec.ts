@@ -71,6 +71,16 @@ export interface RealServerHealth {
  */
 export type HealthMap = ReadonlyMap<string, RealServerHealth>;
 
+/**
+ * The checker side's level view of one virtual server (structurally src/check/events.ts PoolView):
+ * the destinations IPVS should hold with quorum, sorry server and inhibit already applied. When
+ * given, it replaces `HealthMap` for that virtual server, so the two sides cannot disagree.
+ */
+export interface PoolInput {
+  quorumUp: boolean;
+  destinations: readonly { address: string; port: number; weight: number; role: 'real' | 'sorry' }[];
+}
+
 export function realServerKey(vsId: string, rs: { address: string; port?: number }): string {
   return `${vsId}|${rs.address}|${rs.port ?? ''}`;
 }

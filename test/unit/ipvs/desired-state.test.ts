@@ -150,3 +150,22 @@ test('globals: lvs_timeouts and lvs_sync_daemon pass through', () => {
   assert.deepEqual(out.table.timeouts, { tcp: 900 });
   assert.deepEqual(out.table.syncDaemons, [{ role: 'master', iface: 'eth0', syncId: 5 }]);
 });
+
+test("the checkers' pool view, when given, decides membership and weights; methods come from the config", () => {
+  const v = vs({ sorryServer: rs('10.9.9.9', { port: 80, method: 'route' }), realServers: [rs('10.1.0.1', { method: 'tunnel', tunnel: { type: 'gre' } }), rs('10.1.0.2')] });
+  const out = buildDesiredTable({
+    virtualServers: [v],
+    health: health(v, [['10.1.0.1', { alive: false }]]), // ignored: the pool wins
+    pools: new Map([['web', { quorumUp: false, destinations: [
+      { address: '10.1.0.1', port: 8080, weight: 0, role: 'real' as const },
+      { address: '10.9.9.9', port: 80, weight: 4, role: 'sorry' as const },
+      { address: '10.7.7.7', port: 80, weight: 1, role: 'real' as const },
+    ] }]]),
+  });
+  assert.equal(out.quorum.get('web'), false);
+  assert.deepEqual(dests(out.table), ['10.1.0.1:8080=0', '10.9.9.9:80=4']);
+  const e = out.table.services.get('-t 192.0.2.10:80');
+  assert.equal(e?.dests.get('10.9.9.9:80')?.method, 'route');
+  assert.deepEqual(e?.dests.get('10.1.0.1:8080')?.tunnel, { type: 'gre', checksum: 'nocsum' });
+  assert.match(out.diagnostics[0]?.message ?? '', /checker pool names real server 10\.7\.7\.7:80, which the configuration does not have/);
+});
