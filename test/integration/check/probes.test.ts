@@ -1,0 +1,210 @@
+// Each checker against real servers started on loopback: pass, fail and timeout.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeTcp } from '../../../src/check/probes/tcp.js';
+import { probeHttp } from '../../../src/check/probes/http.js';
+import { probeUdp } from '../../../src/check/probes/udp.js';
+import { probeDns } from '../../../src/check/probes/dns.js';
+import { probeSmtp } from '../../../src/check/probes/smtp.js';
+import { probeMisc } from '../../../src/check/probes/misc.js';
+import { parseKeepalivedHex } from '../../../src/check/probes/hex-string.js';
+import type { ConnectSpec, HttpCheckSpec } from '../../../src/check/spec.js';
+import * as S from './servers.js';
+
+const at = (port: number, extra: Partial<ConnectSpec> = {}): ConnectSpec => ({ host: '127.0.0.1', port, timeoutMs: 800, ...extra });
+
+describe('TCP_CHECK', () => {
+  test('passes on a listener, fails on a closed port, honours bindto and bind_port', async () => {
+    const seen: string[] = [];
+    const srv = await S.tcpServer('127.0.0.1', (s) => seen.push(`${s.remoteAddress}:${s.remotePort}`));
+    try {
+      const okR = await probeTcp({ type: 'TCP_CHECK', connect: at(srv.port) });
+      assert.equal(okR.ok, true, okR.reason);
+      assert.ok(okR.latencyMs >= 0);
+      const bad = await probeTcp({ type: 'TCP_CHECK', connect: at(await S.closedPort()) });
+      assert.deepEqual([bad.ok, bad.reason], [false, 'connection refused']);
+      const bindPort = 20000 + (process.pid % 20000);
+      const bound = await probeTcp({ type: 'TCP_CHECK', connect: at(srv.port, { bindTo: '127.0.0.2', bindPort }) });
+      assert.equal(bound.ok, true, bound.reason);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.ok(seen.includes(`127.0.0.2:${bindPort}`), `server saw ${seen.join(', ')}`);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('HTTP_GET / SSL_GET', () => {
+  let h: Awaited<ReturnType<typeof S.httpServer>>;
+  let hs: Awaited<ReturnType<typeof S.httpsServer>>;
+  let cert: { key: string; cert: string };
+  before(async () => { cert = S.selfSignedCert(); h = await S.httpServer(); hs = await S.httpsServer(cert); });
+  after(async () => { await h.close(); await hs.close(); });
+  const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+  const spec = (port: number, urls: HttpCheckSpec['urls'], extra: Partial<HttpCheckSpec> = {}): HttpCheckSpec =>
+    ({ type: 'HTTP_GET', connect: at(port), urls, ...extra });
+
+  test('status codes: default 2xx, explicit lists and ranges', async () => {
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/ok', statusCodes: [] }]))).ok, true);
+    const r503 = await probeHttp(spec(h.port, [{ path: '/unavailable', statusCodes: [] }]));
+    assert.deepEqual([r503.ok, r503.reason], [false, '/unavailable: status 503 not in 200-299']);
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/unavailable', statusCodes: [[200, 200], [500, 599]] }]))).ok, true);
+    // Redirects are not followed: 301 is judged as it is.
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/moved', statusCodes: [] }]))).ok, false);
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/moved', statusCodes: [[301, 301]] }]))).ok, true);
+  });
+
+  test('digest is the MD5 of the body; every url must pass', async () => {
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/ok', statusCodes: [], digest: md5('hello') }]))).ok, true);
+    const bad = await probeHttp(spec(h.port, [{ path: '/ok', statusCodes: [], digest: md5('other') }]));
+    assert.equal(bad.ok, false);
+    assert.match(bad.reason, /digest/);
+    const two = await probeHttp(spec(h.port, [{ path: '/ok', statusCodes: [] }, { path: '/unavailable', statusCodes: [] }]));
+    assert.equal(two.ok, false);
+  });
+
+  test('virtualhost sets the Host header; connect_ip/port and bindto are used', async () => {
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/host', statusCodes: [] }]))).ok, false);
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/host', statusCodes: [], virtualhost: 'www.example.test' }]))).ok, true);
+    assert.equal((await probeHttp(spec(h.port, [{ path: '/host', statusCodes: [] }], { virtualhost: 'www.example.test' }))).ok, true);
+    const bindPort = 21000 + (process.pid % 20000);
+    const r = await probeHttp({ ...spec(h.port, [{ path: '/ok', statusCodes: [] }]), connect: at(h.port, { bindTo: '127.0.0.3', bindPort }) });
+    assert.equal(r.ok, true, r.reason);
+    assert.ok(h.log.some((l) => l.endsWith(`from 127.0.0.3:${bindPort}`)), h.log.join('\n'));
+  });
+
+  test('timeout and refused connection fail', async () => {
+    const slow = await probeHttp({ ...spec(h.port, [{ path: '/slow', statusCodes: [] }]), connect: at(h.port, { timeoutMs: 300 }) });
+    assert.equal(slow.ok, false);
+    assert.match(slow.reason, /timeout/i);
+    assert.ok(slow.latencyMs >= 250 && slow.latencyMs < 3000, String(slow.latencyMs));
+    const refused = await probeHttp(spec(await S.closedPort(), [{ path: '/ok', statusCodes: [] }]));
+    assert.deepEqual([refused.ok, refused.reason], [false, 'connection refused']);
+  });
+
+  test('SSL_GET: no verification by default, SNI only with enable_sni, verify against a CA', async () => {
+    const ssl = (extra: Partial<HttpCheckSpec>): HttpCheckSpec => ({ ...spec(hs.port, [{ path: '/ok', statusCodes: [], digest: md5('hello') }]), type: 'SSL_GET', ...extra });
+    const plain = await probeHttp(ssl({}));
+    assert.equal(plain.ok, true, plain.reason);
+    assert.equal(hs.sni.at(-1), false, 'no SNI by default');
+    assert.equal((await probeHttp(ssl({ virtualhost: 'www.example.test', enableSni: true }))).ok, true);
+    assert.equal(hs.sni.at(-1), 'www.example.test');
+    const unverified = await probeHttp(ssl({ verify: true, virtualhost: 'www.example.test', enableSni: true }));
+    assert.equal(unverified.ok, false, 'self-signed certificate rejected when verify is on');
+    const verified = await probeHttp(ssl({ verify: true, ca: cert.cert, virtualhost: 'www.example.test', enableSni: true }));
+    assert.equal(verified.ok, true, verified.reason);
+    const wrongName = await probeHttp(ssl({ verify: true, ca: cert.cert, virtualhost: 'other.example.test', enableSni: true }));
+    assert.equal(wrongName.ok, false);
+  });
+});
+
+describe('UDP_CHECK', () => {
+  test('require_reply with data and mask, length bounds, silence, ICMP port unreachable', async () => {
+    const echo = await S.udpServer((m) => Buffer.concat([Buffer.from([0xab, 0x12]), m]));
+    const silent = await S.udpServer(() => undefined);
+    try {
+      const base = { type: 'UDP_CHECK' as const, payload: Uint8Array.from([1, 2, 3]), minReplyLength: 0, maxReplyLength: 255 };
+      const want = parseKeepalivedHex('aB 1x 01', true);
+      assert.equal((await probeUdp({ ...base, connect: at(echo.port), requireReply: true, replyData: want.data, replyMask: want.mask! })).ok, true);
+      const other = parseKeepalivedHex('ab 13', false);
+      const mism = await probeUdp({ ...base, connect: at(echo.port), requireReply: true, replyData: other.data });
+      assert.deepEqual([mism.ok, mism.reason], [false, 'reply data mismatch at byte 1']);
+      assert.equal((await probeUdp({ ...base, connect: at(echo.port), requireReply: true, minReplyLength: 10 })).ok, false);
+      const quiet = await probeUdp({ ...base, connect: at(silent.port, { timeoutMs: 300 }), requireReply: false });
+      assert.equal(quiet.ok, true, 'silence without require_reply is success');
+      assert.equal((await probeUdp({ ...base, connect: at(silent.port, { timeoutMs: 300 }), requireReply: true })).ok, false);
+      const closed = await probeUdp({ ...base, connect: at(await S.closedPort(), { timeoutMs: 1500 }), requireReply: false });
+      assert.deepEqual([closed.ok, closed.reason], [false, 'connection refused']);
+      assert.ok(closed.latencyMs < 1400, 'the ICMP error ends the probe before the timeout');
+    } finally {
+      await echo.close();
+      await silent.close();
+    }
+  });
+});
+
+describe('DNS_CHECK', () => {
+  test('NOERROR passes, NXDOMAIN fails, wrong ids are ignored, silence times out', async () => {
+    const state: { mode: 'normal' | 'silent' | 'wrong-id-first' } = { mode: 'normal' };
+    const dns = await S.dnsServer(state);
+    try {
+      const r = await probeDns({ type: 'DNS_CHECK', connect: at(dns.port), queryType: 'SOA', name: '.' });
+      assert.equal(r.ok, true, r.reason);
+      assert.equal(dns.queries.at(-1)!.rd, true, 'recursion desired, as keepalived sets it');
+      assert.equal(dns.queries.at(-1)!.type, 'SOA');
+      const nx = await probeDns({ type: 'DNS_CHECK', connect: at(dns.port), queryType: 'A', name: 'missing.example.test' });
+      assert.deepEqual([nx.ok, nx.reason], [false, 'rcode 3']);
+      assert.equal(dns.queries.at(-1)!.name, 'missing.example.test');
+      state.mode = 'wrong-id-first';
+      const stray = await probeDns({ type: 'DNS_CHECK', connect: at(dns.port), queryType: 'SOA', name: '.' });
+      assert.equal(stray.ok, true, stray.reason);
+      state.mode = 'silent';
+      const t = await probeDns({ type: 'DNS_CHECK', connect: at(dns.port, { timeoutMs: 300 }), queryType: 'SOA', name: '.' });
+      assert.deepEqual([t.ok, t.reason], [false, 'read timeout']);
+    } finally {
+      await dns.close();
+    }
+  });
+});
+
+describe('SMTP_CHECK', () => {
+  test('banner 220, HELO 250 (multi-line), QUIT 221; a refusing server fails; silence times out', async () => {
+    const good = await S.smtpServer();
+    const refusing = await S.smtpServer({ banner: '554 no service' });
+    const mute = await S.tcpServer('127.0.0.1', () => {});
+    mute.server.removeAllListeners('connection');
+    mute.server.on('connection', (s) => s.on('error', () => {})); // accept and say nothing
+    try {
+      const r = await probeSmtp({ type: 'SMTP_CHECK', connect: at(good.port), heloName: 'checker.example.test' });
+      assert.equal(r.ok, true, r.reason);
+      assert.deepEqual(good.helos, ['checker.example.test']);
+      const bad = await probeSmtp({ type: 'SMTP_CHECK', connect: at(refusing.port), heloName: 'x' });
+      assert.equal(bad.ok, false);
+      assert.match(bad.reason, /banner: expected 220/);
+      const silent = await probeSmtp({ type: 'SMTP_CHECK', connect: at(mute.port, { timeoutMs: 300 }), heloName: 'x' });
+      assert.deepEqual([silent.ok, silent.reason], [false, 'timeout']);
+    } finally {
+      await good.close(); await refusing.close(); await mute.close();
+    }
+  });
+});
+
+describe('MISC_CHECK', () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'kt-check-misc-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const script = (name: string, body: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, `#!/bin/sh\n${body}\n`);
+    chmodSync(p, 0o755);
+    return p;
+  };
+
+  test('exit 0 passes, exit 1 fails, misc_dynamic exit N sets weight N-2, arguments are passed', async () => {
+    const ok = await probeMisc({ type: 'MISC_CHECK', path: script('ok.sh', 'exit 0'), timeoutMs: 2000, dynamic: false }, 3);
+    assert.deepEqual([ok.ok, ok.weight], [true, undefined]);
+    const bad = await probeMisc({ type: 'MISC_CHECK', path: script('bad.sh', 'exit 1'), timeoutMs: 2000, dynamic: true }, 3);
+    assert.deepEqual([bad.ok, bad.reason], [false, 'exit 1']);
+    const dyn = script('dyn.sh', 'exit $1');
+    assert.deepEqual([(await probeMisc({ type: 'MISC_CHECK', path: `${dyn} 7`, timeoutMs: 2000, dynamic: true }, 3)).weight], [5]);
+    assert.equal((await probeMisc({ type: 'MISC_CHECK', path: `${dyn} 7`, timeoutMs: 2000, dynamic: false }, 3)).ok, false, 'without misc_dynamic exit 7 is a failure');
+    assert.equal((await probeMisc({ type: 'MISC_CHECK', path: `${dyn} 0`, timeoutMs: 2000, dynamic: true }, 3)).weight, 3, 'exit 0 restores the configured weight');
+    const missing = await probeMisc({ type: 'MISC_CHECK', path: join(dir, 'nope.sh'), timeoutMs: 2000, dynamic: false }, 1);
+    assert.deepEqual([missing.ok, missing.reason.startsWith('cannot run')], [false, true]);
+  });
+
+  test('misc_timeout kills the script and its children and counts as a failure', async () => {
+    const pidFile = join(dir, 'child.pid');
+    const slow = script('slow.sh', `sleep 30 & echo $! > ${pidFile}\nwait`);
+    const r = await probeMisc({ type: 'MISC_CHECK', path: slow, timeoutMs: 300, dynamic: false }, 1);
+    assert.equal(r.ok, false);
+    assert.match(r.reason, /timed out/);
+    const childPid = Number(readFileSync(pidFile, 'utf8').trim());
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(existsSync(`/proc/${childPid}`) && !readFileSync(`/proc/${childPid}/stat`, 'utf8').includes(') Z '), false, 'the script\'s child was killed with its group');
+  });
+});
