@@ -57,8 +57,8 @@ export class IpvsReconciler {
   /** Service keys ka-ts configured or adopted: the only ones it may delete. */
   private readonly managed = new Set<string>();
   private readonly unsupported = new Set<string>();
-  private desiredVersion = 0;
-  private appliedVersion = -1;
+  /** The desired table of the last pass that applied everything; a difference while it is unchanged is drift. */
+  private lastApplied: IpvsTable | undefined;
   private running: Promise<PassReport> | undefined;
   private queued: Promise<PassReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -96,7 +96,6 @@ export class IpvsReconciler {
 
   private setDesiredQuiet(table: IpvsTable): void {
     this.desired = table;
-    this.desiredVersion++;
     for (const k of table.services.keys()) this.managed.add(k);
   }
 
@@ -147,7 +146,7 @@ export class IpvsReconciler {
 
   private async pass(): Promise<PassReport> {
     this.stats.passes++;
-    const version = this.desiredVersion;
+    const desired = this.desired;
     let actual: IpvsTable;
     try {
       actual = await this.opts.backend.read();
@@ -159,9 +158,10 @@ export class IpvsReconciler {
       this.opts.onPass?.(report);
       return report;
     }
-    const changes = diffTables(this.desired, actual, this.managed).filter((c) => !this.unsupported.has(signature(c)));
-    // Nothing new was asked for since the last successful pass, yet the table differs: drift.
-    const drift = changes.length > 0 && version === this.appliedVersion && !this.lastHadFailures;
+    const changes = diffTables(desired, actual, this.managed).filter((c) => !this.unsupported.has(signature(c)));
+    // Nothing new was asked for since the last complete pass, yet the table differs: drift.
+    const drift = changes.length > 0 && !this.lastHadFailures && this.lastApplied !== undefined
+      && diffTables(desired, this.lastApplied, new Set(this.lastApplied.services.keys())).length === 0;
     if (drift) {
       this.stats.driftRepairs += changes.length;
       this.opts.log.warn({ backend: this.opts.backend.name, changes: changes.map(ipvsadmLine) }, 'ipvs: table drifted from the desired state; repairing');
@@ -202,7 +202,7 @@ export class IpvsReconciler {
     } else {
       this.lastRetryArmed = false;
       this.retryDelay = this.opts.retryDelayMs ?? 500;
-      this.appliedVersion = version;
+      this.lastApplied = desired;
     }
     const report: PassReport = { changes, outcomes, drift };
     this.opts.onPass?.(report);

@@ -9,6 +9,7 @@ import { buildDesiredTable } from '../../src/ipvs/desired-state.js';
 import { diffTables } from '../../src/ipvs/diff.js';
 import { ipvsadmLine } from '../../src/ipvs/ipvsadm-format.js';
 import { IpvsReconciler, type IpvsLogger } from '../../src/ipvs/reconciler.js';
+import { selectBackend } from '../../src/ipvs/select-backend.js';
 import { realServerKey, type GlobalIpvsSpec, type RealServerHealth, type RealServerSpec, type VirtualServerSpec } from '../../src/ipvs/spec.js';
 import { SCHEDULERS, type IpvsTable } from '../../src/ipvs/table.js';
 
@@ -78,6 +79,8 @@ function desired(extraHealth: [string, string, RealServerHealth][] = [], extraSp
 }
 
 async function main(): Promise<void> {
+  const auto = await selectBackend('auto');
+  check('auto picks ipvsadm on a kernel with IPVS', auto.backend.name === 'ipvsadm' && /kernel has IPVS/.test(auto.reason), auto.reason);
   const backend = new IpvsadmBackend();
   sh(['-A', '-t', '10.9.9.9:80', '-s', 'rr']); // a foreign service ka-ts must leave alone
   const want = desired();

@@ -4,10 +4,10 @@
 // persistence, survive someone deleting the table (drift repair), and stop must remove the table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NftBackend } from '../../../src/ipvs/backend-nft.js';
 import { processRunner } from '../../../src/ipvs/command-runner.js';
-import { buildDesiredTable } from '../../../src/ipvs/desired-state.js';
-import { IpvsReconciler, type IpvsLogger } from '../../../src/ipvs/reconciler.js';
+import { IpvsController } from '../../../src/ipvs/controller.js';
+import { destChain } from '../../../src/ipvs/nft-ruleset.js';
+import type { IpvsLogger } from '../../../src/ipvs/reconciler.js';
 import { realServerKey, type RealServerHealth, type VirtualServerSpec } from '../../../src/ipvs/spec.js';
 import { NetnsLab, rootSkipReason } from '../lib/netns.js';
 
@@ -26,7 +26,7 @@ const quietLog: IpvsLogger = { info: () => undefined, warn: () => undefined, err
 
 test('nft backend: NAT load balancing over three real servers, remove/re-add, persistence, drift repair, release', { skip: rootSkipReason(), timeout: 120_000 }, async () => {
   const lab = new NetnsLab('ipvs');
-  let reconciler: IpvsReconciler | undefined;
+  let ctl: IpvsController | undefined;
   try {
     const dir = await lab.addNs('dir');
     const cli = await lab.addNs('cli');
@@ -52,20 +52,16 @@ test('nft backend: NAT load balancing over three real servers, remove/re-add, pe
     const get = async (n: number): Promise<string[]> => JSON.parse((await lab.exec(cli, process.execPath, ['-e', CLIENT, String(n)])).stdout) as string[];
     const count = (xs: string[]) => { if (process.env.KATS_DEBUG) console.log(xs.join(' ')); return xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {}); };
 
-    const spec = (persistence?: number): VirtualServerSpec => ({
-      id: 'web', target: { kind: 'addr', address: VIP, port: 80 }, protocol: 'tcp', scheduler: 'rr',
-      ...(persistence ? { persistence: { timeout: persistence } } : {}),
-      realServers: RS.map((address) => ({ address, port: 8080, weight: 1, method: 'masq' as const })),
+    const spec = (opts: { persistence?: number; scheduler?: 'rr' | 'wrr'; weights?: number[] } = {}): VirtualServerSpec => ({
+      id: 'web', target: { kind: 'addr', address: VIP, port: 80 }, protocol: 'tcp', scheduler: opts.scheduler ?? 'rr',
+      ...(opts.persistence ? { persistence: { timeout: opts.persistence } } : {}),
+      realServers: RS.map((address, i) => ({ address, port: 8080, weight: opts.weights?.[i] ?? 1, method: 'masq' as const })),
     });
-    const desired = (down: string[], persistence?: number) => {
-      const v = spec(persistence);
-      const health = new Map<string, RealServerHealth>(v.realServers.filter((r) => down.includes(r.address)).map((r) => [realServerKey(v.id, r), { alive: false }]));
-      return buildDesiredTable({ virtualServers: [v], health }).table;
-    };
+    const down = (...addrs: string[]) => new Map<string, RealServerHealth>(addrs.map((a) => [realServerKey('web', { address: a, port: 8080 }), { alive: false }]));
 
-    const backend = new NftBackend({ run: processRunner(['ip', 'netns', 'exec', dir]) });
-    reconciler = new IpvsReconciler({ backend, log: quietLog, driftIntervalMs: 0 });
-    const first = await reconciler.start(desired([]));
+    ctl = await IpvsController.create({ backend: 'nft', run: processRunner(['ip', 'netns', 'exec', dir]), log: quietLog, driftIntervalMs: 0 });
+    assert.equal(ctl.backendName, 'nft');
+    const first = await ctl.start({ virtualServers: [spec()] });
     assert.deepEqual(first.outcomes.filter((o) => o.status !== 'ok'), []);
 
     // 1. spread over all three
@@ -73,40 +69,51 @@ test('nft backend: NAT load balancing over three real servers, remove/re-add, pe
     assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], JSON.stringify(seen));
     for (const k of ['rs1', 'rs2', 'rs3']) assert.ok((seen[k] ?? 0) >= 5, `rr gives each server a share: ${JSON.stringify(seen)}`);
 
-    // 2. rs2 marked down: no request fails, none reaches it
-    reconciler.setDesired(desired([RS[1] as string]));
-    await reconciler.reconcileNow();
+    // 2. rs2 marked down by the checker: no request fails, none reaches it
+    await ctl.update({ health: down(RS[1] as string) });
     seen = count(await get(20));
     assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs3'], JSON.stringify(seen));
 
     // 3. back up: it gets traffic again
-    reconciler.setDesired(desired([]));
-    await reconciler.reconcileNow();
+    await ctl.update({ health: down() });
     seen = count(await get(30));
     assert.ok((seen.rs2 ?? 0) >= 5, JSON.stringify(seen));
 
-    // 4. persistence: every connection of this client goes to one server
-    reconciler.setDesired(desired([], 300));
-    await reconciler.reconcileNow();
+    // 4. wrr weights 1:2:3 → shares 5:10:15 of 30 new connections
+    await ctl.update({ virtualServers: [spec({ scheduler: 'wrr', weights: [1, 2, 3] })] });
+    seen = count(await get(30));
+    assert.ok((seen.rs1 ?? 0) < (seen.rs2 ?? 0) && (seen.rs2 ?? 0) < (seen.rs3 ?? 0) && (seen.rs3 ?? 0) >= 12, `wrr 1:2:3 ${JSON.stringify(seen)}`);
+
+    // 5. persistence: every connection of this client goes to one server
+    await ctl.update({ virtualServers: [spec({ persistence: 300 })] });
     seen = count(await get(12));
     assert.equal(Object.keys(seen).length, 1, `persistent: ${JSON.stringify(seen)}`);
+    await ctl.update({ virtualServers: [spec()] });
 
-    // 5. drift: the table is deleted behind ka-ts's back; the next pass restores it
+    // 6. drift: the table is deleted behind ka-ts's back; the next pass restores it
     await lab.exec(dir, 'nft', ['delete', 'table', 'inet', 'kats']);
     assert.match((await get(1))[0] ?? '', /^ERR/, 'without the table the VIP has no listener');
-    const repair = await reconciler.reconcileNow();
+    let repair = await ctl.reconcileNow();
     assert.equal(repair.drift, true);
-    assert.equal(reconciler.stats.driftRepairs > 0, true);
     seen = count(await get(6));
     assert.ok(!Object.keys(seen).some((k) => k.startsWith('ERR')), JSON.stringify(seen));
 
+    // 7. a destination chain emptied by hand no longer matches its comment: read back as missing, rewritten
+    await lab.exec(dir, 'nft', ['flush', 'chain', 'inet', 'kats', destChain(`-t ${VIP}:80`, `${RS[0]}:8080`)]);
+    repair = await ctl.reconcileNow();
+    assert.equal(repair.drift, true);
+    assert.deepEqual(repair.changes.map((c) => c.op), ['add-dest']);
+    seen = count(await get(9));
+    assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], JSON.stringify(seen));
+    assert.ok(ctl.stats.driftRepairs >= 2);
+
     // 6. stop releases: the owned table is gone
-    await reconciler.stop();
-    reconciler = undefined;
+    await ctl.stop();
+    ctl = undefined;
     const listed = await lab.exec(dir, 'nft', ['list', 'table', 'inet', 'kats'], true);
     assert.notEqual(listed.code, 0, 'table removed on stop');
   } finally {
-    await reconciler?.stop();
+    await ctl?.stop();
     await lab.cleanup();
   }
 });
