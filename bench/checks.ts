@@ -139,6 +139,8 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
     seconds: Math.round(wall / 100) / 10,
     probesPerSec: Math.round(probes / (wall / 1000)),
     cpuPctOfOneCore: Math.round((cpuMs / wall) * 1000) / 10,
+    userPct: Math.round(((u1.cpu.user - u0.cpu.user) / 1000 / wall) * 1000) / 10,
+    systemPct: Math.round(((u1.cpu.system - u0.cpu.system) / 1000 / wall) * 1000) / 10,
     rssMiB: Math.round(u1.rss / 1048576),
     maxRssMiB: Math.round(u1.maxRss / 1048576),
     meanStartLatenessMs: started ? Math.round((lateMs / started) * 10) / 10 : 0,
@@ -157,7 +159,7 @@ const results: Array<Record<string, number | string>> = [];
 for (const s of SCENARIOS) {
   const r = await scenario(s);
   results.push(r);
-  console.log(`${String(r.scenario).padEnd(8)} rs=${r.realServers} ${r.seconds}s  ${r.probesPerSec} probes/s  CPU ${r.cpuPctOfOneCore}% of one core  RSS ${r.rssMiB} MiB (max ${r.maxRssMiB})  ` +
+  console.log(`${String(r.scenario).padEnd(8)} rs=${r.realServers} ${r.seconds}s  ${r.probesPerSec} probes/s  CPU ${r.cpuPctOfOneCore}% of one core (user ${r.userPct}%, kernel ${r.systemPct}%)  RSS ${r.rssMiB} MiB (max ${r.maxRssMiB})  ` +
     `down→event median ${r.detectMedianMs} ms p99 ${r.detectP99Ms} ms max ${r.detectMaxMs} ms (bound ${r.boundMs} ms; ${r.detected}/${r.downs} detected)  recover median ${r.recoverMedianMs} ms  start lateness ${r.meanStartLatenessMs} ms`);
 }
 console.log(JSON.stringify({ bench: 'checks', results }));

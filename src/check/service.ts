@@ -69,7 +69,7 @@ export interface CheckerCounters {
 }
 
 interface JobRef { vs: string; rs: string; key: string }
-interface CheckerStats { runs: number; failures: number; retrying: boolean; lastMono?: number; lastWall?: string; last?: ProbeResult }
+interface CheckerStats { runs: number; failures: number; retrying: boolean; lastMono?: number; lastWallMs?: number; last?: ProbeResult }
 
 const jobId = (vs: string, rs: string, key: string): string => `${vs}\u0000${rs}\u0000${key}`;
 
@@ -140,7 +140,7 @@ export class CheckerService extends EventEmitter {
     if (!result.ok) st.failures += 1;
     st.last = result;
     st.lastMono = this.clock.now();
-    st.lastWall = new Date().toISOString();
+    st.lastWallMs = Date.now(); // formatted only when status() is asked for
     const out = vs.onResult(ref.rs, ref.key, result);
     st.retrying = out.retrying;
     this.emitAll(out.events);
@@ -236,7 +236,7 @@ export class CheckerService extends EventEmitter {
             const target = p.type === 'MISC_CHECK' ? p.path : `${p.connect.host}:${p.connect.port}`;
             const s: CheckerStatus = { type: p.type, target, up: ck.run.isUp, retrying: st?.retrying ?? false, runs: st?.runs ?? 0, failures: st?.failures ?? 0 };
             if (st?.lastMono !== undefined) s.lastCheckMono = st.lastMono;
-            if (st?.lastWall) s.lastCheckAt = st.lastWall;
+            if (st?.lastWallMs !== undefined) s.lastCheckAt = new Date(st.lastWallMs).toISOString();
             if (st?.last) { s.lastResult = { ok: st.last.ok, reason: st.last.reason }; s.latencyMs = st.last.latencyMs; }
             return s;
           }),
