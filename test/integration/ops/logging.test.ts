@@ -1,0 +1,103 @@
+// The logger with its real destinations: pino-pretty lines, JSON lines, a log file, and syslog
+// through util-linux logger(1) to a unix socket the test listens on (logger falls back to a
+// stream socket when the path is not a datagram socket, which Node can serve).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import { createLogger } from '../../../src/ops/logging/create-logger.js';
+import { logCheckChange, logIpvsChange, logNotifyOutcome, logReload, logTransition } from '../../../src/ops/logging/events.js';
+import { waitFor } from '../lib/netns.js';
+
+let dir: string;
+before(async () => { dir = await mkdtemp(join(tmpdir(), 'kt-ops-log-')); });
+after(async () => { await rm(dir, { recursive: true, force: true }); });
+
+/** A writable stream that keeps the lines it is given. */
+function capture(): Writable & { lines: string[] } {
+  const lines: string[] = [];
+  const w = new Writable({
+    write(chunk: Buffer | string, _enc, cb) { lines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); },
+  });
+  return Object.assign(w, { lines });
+}
+
+test('-l gives human-readable lines; events carry their reason', async () => {
+  const out = capture();
+  const { logger, close } = createLogger({ console: true, syslog: false, consoleStream: out });
+  logTransition(logger, { instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired', priority: 100 });
+  logger.debug('hidden without -D');
+  await close();
+  assert.equal(out.lines.length, 1);
+  assert.match(out.lines[0]!, /^\[(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d\.\d{3} \d{4}\] INFO: \(VI_1\) Entering MASTER STATE \(from BACKUP: master down timer expired\)/);
+  assert.ok(out.lines[0]!.includes('"event":"vrrp_transition"'), 'structured fields are kept on the line');
+});
+
+test('without -l (or with --log-json) records are JSON with the event fields; -D enables debug', async () => {
+  const out = capture();
+  const { logger, close } = createLogger({ console: true, json: true, detail: true, syslog: false, jsonStream: out });
+  logCheckChange(logger, { virtualServer: '10.0.0.100:80', realServer: '192.168.1.11:8080', checker: 'TCP_CHECK', up: false, reason: 'connect timeout', latencyMs: 1000 });
+  logReload(logger, { ok: false, durationMs: 3, summary: 'config invalid', diagnostics: ['keepalived.conf:12:3: unknown keyword "priorty"'] });
+  logIpvsChange(logger, { action: 'edit-server', service: 'TCP 10.0.0.100:80', server: '192.168.1.10:8080', weight: 5, reason: 'reload changed weight' });
+  logNotifyOutcome(logger, { kind: 'ran', target: 'INSTANCE VI_1', script: '/x.sh', state: 'MASTER', result: { code: 0, signal: null, timedOut: false, durationMs: 5 } });
+  await close();
+  const recs = out.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(recs.length, 4);
+  assert.deepEqual(recs.map((r) => r.event), ['check_change', 'reload', 'ipvs_change', 'notify_script']);
+  assert.deepEqual(recs.map((r) => r.level), [40, 50, 30, 20]);
+  assert.equal(recs[0]!.msg, 'TCP_CHECK on real server 192.168.1.11:8080 of 10.0.0.100:80: DOWN (connect timeout)');
+  assert.equal(recs[0]!.reason, 'connect timeout');
+  assert.match(String(recs[1]!.msg), /Reload rejected, still running the previous configuration \(config invalid\): keepalived\.conf:12:3: unknown keyword "priorty"/);
+  assert.equal(recs[2]!.msg, 'IPVS edit-server 192.168.1.10:8080 in TCP 10.0.0.100:80 weight 5 (reload changed weight)');
+});
+
+test('-g FILE appends readable lines to the file', async () => {
+  const file = join(dir, 'sub', 'ka-ts.log');
+  const { logger, close } = createLogger({ console: true, syslog: false, consoleStream: capture(), file });
+  logger.info('first');
+  logger.warn('second');
+  await close();
+  const lines = (await readFile(file, 'utf8')).trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0]!, /INFO: first$/);
+  assert.match(lines[1]!, /WARN: second$/);
+});
+
+test('syslog gets one RFC 3164 record per log line with the -S facility and mapped severity', async () => {
+  const sock = join(dir, 'log.sock');
+  let received = '';
+  const server: Server = createServer((c) => c.on('data', (b: Buffer) => { received += b.toString(); }));
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  try {
+    const { logger, syslog, close } = createLogger({ console: true, consoleStream: capture(), facility: '2', syslogSocket: sock, ident: 'kats_test' });
+    logger.info('hello syslog');
+    logger.error({ err: new Error('boom') }, 'it failed');
+    await close();
+    await waitFor(() => received.split('\n').filter(Boolean).length >= 2, 5000);
+    const lines = received.split('\n').filter(Boolean);
+    // local2 = 18: info → 18*8+6 = 150, error → 18*8+3 = 147
+    assert.match(lines[0]!, new RegExp(`^<150>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d kats_test\\[${process.pid}\\]: hello syslog$`));
+    assert.match(lines[1]!, /^<147>.* kats_test\[\d+\]: it failed: boom$/);
+    assert.equal(syslog!.sent, 2);
+    assert.equal(syslog!.fallbacks, 0);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('when syslog is unreachable, records fall back to stderr and are counted, the daemon goes on', async () => {
+  const fallback: string[] = [];
+  const { SyslogSink } = await import('../../../src/ops/logging/syslog-sink.js');
+  const sink = new SyslogSink({ facility: 3, ident: 'kats_test', socketPath: join(dir, 'no-such.sock'), fallback: (l) => fallback.push(l) });
+  // logger(1) exits when it cannot connect; wait until the sink has noticed, then log.
+  sink.log(30, 'first');
+  await waitFor(() => sink.lastError !== undefined, 5000);
+  sink.log(30, 'second');
+  await sink.close();
+  assert.ok(fallback.some((l) => l.endsWith('second')), fallback.join('|'));
+  assert.ok(sink.fallbacks >= 1);
+  assert.match(sink.lastError ?? '', /logger\(1\)/);
+});
