@@ -3,6 +3,8 @@
 //  - HealthEvent: edge-triggered changes, in the order keepalived would act on them;
 //  - PoolView: level-triggered desired destinations per virtual server (what IPVS should hold),
 //    so a consumer that missed events (restart, reload) can rebuild from a snapshot.
+// CheckerService emits 'event' (HealthEvent) for each change, then 'pool' (PoolView) for every
+// virtual server the changes touched; pool() returns all PoolViews on demand.
 
 import type { NotifyCommand } from './spec.js';
 

@@ -148,16 +148,35 @@ export class CheckerService extends EventEmitter {
     this.scheduler.schedule(id, delay);
   }
 
+  /** Emits each event ('event'), then the new PoolView of every virtual server they touched ('pool'). */
   private emitAll(events: HealthEvent[]): void {
+    const touched = new Set<string>();
     for (const e of events) {
       this.count.events += 1;
+      touched.add(e.vs);
       this.emit('event', e);
+    }
+    for (const id of touched) {
+      const vs = this.vss.get(id);
+      if (vs) this.emit('pool', vs.pool());
     }
   }
 
   /** ha_suspend input: whether this director currently holds the virtual server's VIP. */
   setVipPresent(vsId: string, present: boolean): void {
     this.vipPresent.set(vsId, present);
+  }
+
+  /**
+   * ha_suspend input as keepalived takes it (netlink address events): the addresses configured on
+   * this host now. A virtual server's checks run while any of its vipAddresses is among them.
+   */
+  setLocalAddresses(addresses: Iterable<string>): void {
+    const local = new Set([...addresses].map((a) => a.toLowerCase()));
+    for (const spec of this.specs) {
+      if (!spec.vipAddresses) continue;
+      this.vipPresent.set(spec.id, spec.vipAddresses.some((a) => local.has(a.toLowerCase())));
+    }
   }
 
   /**

@@ -110,6 +110,11 @@ export interface VirtualServerSpec {
   omega: boolean;
   /** Run the checks only while this director holds the VIP (see CheckerService.setVipPresent). */
   haSuspend: boolean;
+  /**
+   * The virtual server's own addresses (its IP, or every address of its group): with ha_suspend
+   * the checks run while any of them is configured locally (CheckerService.setLocalAddresses).
+   */
+  vipAddresses?: string[];
   realServers: RealServerSpec[];
 }
 

@@ -73,6 +73,39 @@ test('ha_suspend: no probe runs until the VIP is present', async () => {
   svc.stop();
 });
 
+test('ha_suspend follows the local addresses: checks run only while the VIP is configured here', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const svc = new CheckerService([vs({ haSuspend: true, vipAddresses: ['10.0.0.1'], realServers: [rs('10.1.0.1', 80)] })], { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0, jitterFraction: 0 });
+  svc.start();
+  svc.setLocalAddresses(['192.168.1.5']);
+  await clock.advance(2500);
+  assert.equal(s.starts.length, 0);
+  svc.setLocalAddresses(['192.168.1.5', '10.0.0.1']);
+  await clock.advance(2000);
+  const ran = s.starts.length;
+  assert.ok(ran >= 1);
+  assert.equal(svc.status()[0]!.suspended, false);
+  svc.setLocalAddresses([]);
+  await clock.advance(3000);
+  assert.equal(s.starts.length, ran, 'suspended again when the VIP left');
+  svc.stop();
+});
+
+test('a pool view is emitted for every virtual server an event touched', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const svc = new CheckerService([vs({ realServers: [rs('10.1.0.1', 80, { checkers: [tcp(80, { retry: 0 })] })] })], { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0 });
+  const pools: Array<{ vs: string; destinations: unknown[] }> = [];
+  svc.on('pool', (p: { vs: string; destinations: unknown[] }) => pools.push(p));
+  svc.start();
+  assert.deepEqual(pools.map((p) => p.destinations.length), [1]);
+  s.up.set(80, false);
+  await clock.advance(100);
+  assert.deepEqual(pools.map((p) => p.destinations.length), [1, 0]);
+  svc.stop();
+});
+
 test('concurrency is bounded: waiting checks queue and run as slots free', async () => {
   const clock = new FakeClock();
   let inFlight = 0;
