@@ -1,0 +1,52 @@
+// What the engine runs: per instance the state machine's spec plus what only the runtime needs
+// (interface, full VIP forms for `ip`, tracking inputs, notify scripts). The lead maps the config
+// model onto this; the standalone entry maps its JSON onto it.
+import type { VrrpInstanceSpec } from '../fsm/spec.js';
+import type { NotifyScripts } from './notify-sink.js';
+import type { VipEntry } from './ports.js';
+
+export interface TrackedInterface {
+  ifname: string;
+  /** keepalived: weight 0 (the default) = link down puts the instance in FAULT; otherwise added to the priority while down. */
+  weight: number;
+}
+
+export interface TrackedScript {
+  name: string;
+  /** 0 = failing puts the instance in FAULT; >0 added while OK; <0 added while failing (keepalived semantics). */
+  weight: number;
+}
+
+export interface EngineInstanceSpec {
+  vrrp: VrrpInstanceSpec;
+  interface: string;
+  /** virtual_ipaddress in full form (these are also vrrp.vips, address part, in the adverts). */
+  vips: VipEntry[];
+  /** virtual_ipaddress_excluded: taken and released with the VIPs, not advertised. */
+  excludedVips: VipEntry[];
+  /** The instance's own interface is always tracked (link down → FAULT), as in keepalived. */
+  trackInterfaces: TrackedInterface[];
+  trackScripts: TrackedScript[];
+  notify: NotifyScripts;
+}
+
+export interface ScriptTracking {
+  name: string;
+  /** Consecutive successes to turn OK, failures to turn failed (keepalived rise/fall). */
+  rise: number;
+  fall: number;
+  /** Default weight for instances that track the script without their own. */
+  weight: number;
+}
+
+export interface EngineSyncGroup {
+  name: string;
+  members: string[];
+  notify: NotifyScripts;
+}
+
+export interface EngineConfig {
+  instances: EngineInstanceSpec[];
+  syncGroups: EngineSyncGroup[];
+  scripts: ScriptTracking[];
+}

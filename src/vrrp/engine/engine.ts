@@ -1,0 +1,378 @@
+// The VRRP runtime of one process: binds the pure state machines (src/vrrp/fsm) to real I/O
+// through the ports (sockets, addresses, announcements, links, notify), with monotonic timers.
+//
+//   const engine = new VrrpEngine(config, deps);
+//   await engine.start();                 // opens sockets, removes stale VIPs, starts every instance
+//   engine.setScriptResult('chk', false); // one track_script run's result (rise/fall applied here)
+//   await engine.reload(newConfig);       // unchanged instances keep state and timers untouched
+//   engine.status(); engine.counters();   // snapshots for dumps / metrics
+//   await engine.stop({ keepVips });      // priority-0 advert from masters, VIPs released unless kept
+//
+// Every event for an instance goes through `deliver`: to the instance's sync group when it has
+// one (members move together), else to its machine; the effects are executed at once and the
+// instance's next deadline re-armed on the single DeadlineScheduler.
+import { VrrpInstanceMachine } from '../fsm/instance.js';
+import { SyncGroup } from '../fsm/sync-group.js';
+import { keepalivedStats, type VrrpCounters } from '../fsm/counters.js';
+import type { VrrpEffect, VrrpEvent, VrrpState } from '../fsm/events.js';
+import type { VrrpInstanceSnapshot } from '../fsm/instance.js';
+import { AddressBatcher, type BatchCounters } from './address-batcher.js';
+import { ChannelPool, type ChannelKeyParts, type ChannelPoolCounters } from './channel-pool.js';
+import { DeadlineScheduler } from './deadline-scheduler.js';
+import type { EngineConfig, EngineInstanceSpec, EngineSyncGroup } from './engine-spec.js';
+import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
+import { SpawnNotifySink, type NotifySink } from './notify-sink.js';
+import type { AddressPort, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
+import { evaluateTracking, ScriptState } from './tracking-state.js';
+
+export type EngineLog = (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
+
+export interface EngineDeps {
+  transport: VrrpTransport;
+  addresses: AddressPort;
+  announce: AnnouncePort;
+  link: LinkPort;
+  notify?: NotifySink;
+  log?: EngineLog;
+  /** Monotonic ms; performance.now() unless a test injects its own. */
+  clock?: () => number;
+}
+
+export class EngineStateError extends Error {
+  override readonly name = 'EngineStateError';
+}
+
+export interface InstanceStatus extends VrrpInstanceSnapshot {
+  interface: string;
+  vrid: number;
+  family: string;
+  version: number;
+  /** Wall-clock time of the last state change (ms since the epoch), for humans and dumps. */
+  lastTransitionAt: number | undefined;
+  faultReasons: string[];
+  counters: VrrpCounters;
+  runtime: RuntimeCounters;
+}
+
+export interface EngineStatus {
+  instances: InstanceStatus[];
+  syncGroups: Array<{ name: string; state: VrrpState; members: string[] }>;
+  scripts: Array<{ name: string; ok: boolean; results: number }>;
+}
+
+export interface EngineCounters {
+  instances: Record<string, Record<string, number>>;
+  channels: ChannelPoolCounters;
+  addressBatches: BatchCounters;
+  unknownScriptResults: number;
+  openChannels: number;
+}
+
+interface GroupEntry {
+  spec: EngineSyncGroup;
+  group: SyncGroup;
+}
+
+const identity = (s: EngineInstanceSpec): string =>
+  JSON.stringify([s.interface, s.vrrp.vrid, s.vrrp.family, s.vrrp.unicastPeers.length > 0, s.vrrp.primaryAddress]);
+
+export class VrrpEngine {
+  private readonly runtimes = new Map<string, InstanceRuntime>();
+  private readonly channelKeys = new Map<string, ChannelKeyParts>();
+  private readonly groups = new Map<string, GroupEntry>();
+  private readonly groupOf = new Map<string, string>();
+  private readonly scripts = new Map<string, ScriptState>();
+  private readonly links = new Map<string, boolean>();
+  private readonly verdicts = new Map<string, { key: string; reasons: string[] }>();
+  private readonly scheduler: DeadlineScheduler<string>;
+  private readonly pool: ChannelPool;
+  private readonly batcher: AddressBatcher;
+  private readonly notifySink: NotifySink;
+  private readonly log: EngineLog;
+  private readonly clock: () => number;
+  private stopWatch: (() => void) | undefined;
+  private keepVipsOnStop = false;
+  private phase: 'new' | 'running' | 'stopped' = 'new';
+  private unknownScriptResults = 0;
+
+  constructor(private config: EngineConfig, private readonly deps: EngineDeps) {
+    this.log = deps.log ?? (() => {});
+    this.clock = deps.clock ?? (() => performance.now());
+    this.notifySink = deps.notify ?? new SpawnNotifySink((script, err) => this.log('warn', `notify script ${script}: ${err.message}`));
+    this.scheduler = new DeadlineScheduler<string>((name, now) => {
+      const rt = this.runtimes.get(name);
+      if (rt) this.deliver(rt, { type: 'timerExpired' }, now);
+    }, this.clock);
+    this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
+    this.batcher = new AddressBatcher(
+      { apply: (add, del) => this.deps.addresses.apply(add, this.keepVipsOnStop && this.phase === 'stopped' ? [] : del) },
+      (err) => this.log('error', `address change failed: ${err.message}`),
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.phase !== 'new') throw new EngineStateError(`cannot start an engine that is ${this.phase}`);
+    this.phase = 'running';
+    this.stopWatch = this.deps.link.watch((ifname, up) => this.onLink(ifname, up));
+    this.syncScripts();
+    const facts = await this.gatherFacts(this.config.instances);
+    // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
+    // drop them all now; instances that become MASTER at once re-add theirs in the same batch.
+    this.batcher.request([], this.config.instances.flatMap((s) => [...s.vips, ...s.excludedVips]));
+    for (const spec of this.config.instances) this.createRuntime(spec, facts.get(spec.interface));
+    this.buildGroups();
+    const now = this.clock();
+    for (const rt of this.runtimes.values()) this.retrack(rt, now, true);
+    for (const rt of this.runtimes.values()) this.deliver(rt, { type: 'start' }, this.clock());
+    await this.batcher.flush();
+  }
+
+  /** Graceful stop: masters send priority 0; VIPs are released unless `keepVips` (keepalived -V). */
+  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
+    if (this.phase !== 'running') return;
+    this.keepVipsOnStop = opts.keepVips === true;
+    for (const rt of this.runtimes.values()) this.deliver(rt, { type: 'stop' }, this.clock());
+    this.phase = 'stopped';
+    this.scheduler.clear();
+    this.stopWatch?.();
+    await this.batcher.flush();
+    this.pool.closeAll();
+  }
+
+  /** One track_script run's result; rise/fall decide when the script's state flips. */
+  setScriptResult(name: string, ok: boolean): void {
+    const s = this.scripts.get(name);
+    if (!s) { this.unknownScriptResults += 1; return; }
+    if (!s.push(ok) || this.phase !== 'running') return;
+    this.log('info', `track_script ${name} is now ${ok ? 'OK' : 'failing'}`, { script: name, ok });
+    const now = this.clock();
+    for (const rt of this.runtimes.values()) if (rt.spec.trackScripts.some((t) => t.name === name)) this.retrack(rt, now);
+  }
+
+  /**
+   * Applies a new configuration. Instances whose spec is unchanged are not touched at all (no
+   * event, no advert, timers as they were); changed ones get the machine's reload (a MASTER stays
+   * MASTER); instances whose identity changed (interface, VRID, family, cast mode, source) are
+   * stopped and started anew, as are added/removed ones.
+   */
+  async reload(config: EngineConfig): Promise<void> {
+    if (this.phase !== 'running') throw new EngineStateError(`cannot reload an engine that is ${this.phase}`);
+    const old = this.config;
+    this.config = config;
+    this.syncScripts();
+    const facts = await this.gatherFacts(config.instances);
+    const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
+    const now = this.clock();
+    this.dropGroups();
+    for (const [name, rt] of [...this.runtimes]) {
+      const spec = next.get(name);
+      const fresh = spec ? this.withPrimary(spec, facts.get(spec.interface)) : undefined;
+      if (!fresh || identity(fresh) !== identity(rt.spec)) this.removeRuntime(rt, now);
+    }
+    const started: InstanceRuntime[] = [];
+    for (const spec of config.instances) {
+      const rt = this.runtimes.get(spec.vrrp.name);
+      const fresh = this.withPrimary(spec, facts.get(spec.interface));
+      if (!rt) { started.push(this.createRuntime(spec, facts.get(spec.interface))); continue; }
+      if (JSON.stringify(fresh) === JSON.stringify(rt.spec)) continue;
+      rt.spec = fresh;
+      this.deliver(rt, { type: 'reload', spec: fresh.vrrp }, now);
+      this.retrack(rt, now);
+    }
+    this.buildGroups();
+    for (const rt of started) this.retrack(rt, now, true);
+    for (const rt of started) this.deliver(rt, { type: 'start' }, this.clock());
+    void old;
+    await this.batcher.flush();
+  }
+
+  status(): EngineStatus {
+    const instances = [...this.runtimes.values()].map((rt): InstanceStatus => ({
+      ...rt.machine.snapshot(),
+      interface: rt.spec.interface,
+      vrid: rt.vrrp.vrid,
+      family: rt.vrrp.family,
+      version: rt.vrrp.version,
+      lastTransitionAt: rt.lastTransitionWallMs,
+      faultReasons: this.verdicts.get(rt.name)?.reasons ?? [],
+      counters: structuredClone(rt.machine.counters),
+      runtime: { ...rt.counters },
+    }));
+    return {
+      instances,
+      syncGroups: [...this.groups.values()].map((g) => ({ name: g.spec.name, state: g.group.state, members: [...g.spec.members] })),
+      scripts: [...this.scripts.values()].map((s) => ({ name: s.def.name, ok: s.ok, results: s.results })),
+    };
+  }
+
+  counters(): EngineCounters {
+    const instances: Record<string, Record<string, number>> = {};
+    for (const rt of this.runtimes.values()) {
+      instances[rt.name] = { ...keepalivedStats(rt.machine.counters), send_errors: rt.counters.sendErrors, announce_bursts: rt.counters.announceBursts };
+    }
+    return {
+      instances,
+      channels: { ...this.pool.counters },
+      addressBatches: { ...this.batcher.counters },
+      unknownScriptResults: this.unknownScriptResults,
+      openChannels: this.pool.size,
+    };
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async gatherFacts(specs: EngineInstanceSpec[]): Promise<Map<string, InterfaceFacts | undefined>> {
+    const names = new Set<string>();
+    for (const s of specs) { names.add(s.interface); for (const t of s.trackInterfaces) names.add(t.ifname); }
+    const out = new Map<string, InterfaceFacts | undefined>();
+    for (const n of names) {
+      const f = await this.deps.link.facts(n);
+      if (!f) this.log('warn', `interface ${n} does not exist: instances on or tracking it stay in FAULT`, { interface: n });
+      out.set(n, f);
+      this.links.set(n, f?.up ?? false);
+    }
+    return out;
+  }
+
+  /** Fills the machine's primary address from the interface when the mapping left it empty. */
+  private withPrimary(spec: EngineInstanceSpec, facts: InterfaceFacts | undefined): EngineInstanceSpec {
+    if (spec.vrrp.primaryAddress) return spec;
+    const fromIf = spec.vrrp.family === 'ipv4' ? facts?.ipv4 : facts?.ipv6LinkLocal;
+    // Without an address the instance cannot send; it runs in FAULT (interface missing or bare) and
+    // the unspecified address keeps the tie-break well defined.
+    const primaryAddress = fromIf ?? (spec.vrrp.family === 'ipv4' ? '0.0.0.0' : '::');
+    return { ...spec, vrrp: { ...spec.vrrp, primaryAddress } };
+  }
+
+  private createRuntime(specIn: EngineInstanceSpec, facts: InterfaceFacts | undefined): InstanceRuntime {
+    const spec = this.withPrimary(specIn, facts);
+    const machine = new VrrpInstanceMachine(spec.vrrp);
+    const key: ChannelKeyParts = {
+      ifname: spec.interface, family: spec.vrrp.family, multicast: spec.vrrp.unicastPeers.length === 0,
+      ...(spec.vrrp.unicastPeers.length > 0 ? { sourceAddress: spec.vrrp.primaryAddress } : {}),
+    };
+    let rt: InstanceRuntime | undefined;
+    const channel = this.pool.attach(key, spec.vrrp.vrid, (p) => rt?.onPacket(p, this.clock()));
+    rt = new InstanceRuntime(spec, machine, channel, {
+      batcher: this.batcher,
+      announce: this.deps.announce,
+      notify: { notify: (ev) => { if (this.phase !== 'new') this.notifySink.notify(ev); } },
+      log: this.log,
+      deliver: (r, ev, now) => this.deliver(r, ev, now),
+    });
+    this.runtimes.set(spec.vrrp.name, rt);
+    this.channelKeys.set(spec.vrrp.name, key);
+    return rt;
+  }
+
+  private removeRuntime(rt: InstanceRuntime, now: number): void {
+    this.deliver(rt, { type: 'stop' }, now);
+    this.scheduler.delete(rt.name);
+    const key = this.channelKeys.get(rt.name);
+    if (key) this.pool.detach(key, rt.vrrp.vrid);
+    this.runtimes.delete(rt.name);
+    this.channelKeys.delete(rt.name);
+    this.verdicts.delete(rt.name);
+  }
+
+  private syncScripts(): void {
+    const defs = new Map(this.config.scripts.map((s) => [s.name, s]));
+    for (const name of [...this.scripts.keys()]) if (!defs.has(name)) this.scripts.delete(name);
+    for (const [name, def] of defs) {
+      const s = this.scripts.get(name);
+      if (!s || JSON.stringify(s.def) !== JSON.stringify(def)) this.scripts.set(name, Object.assign(new ScriptState(def), s ? { ok: s.ok } : {}));
+    }
+  }
+
+  private buildGroups(): void {
+    for (const g of this.config.syncGroups) {
+      const members = g.members.map((m) => this.runtimes.get(m)?.machine).filter((m): m is VrrpInstanceMachine => m !== undefined);
+      if (members.length < 2) {
+        this.log('warn', `vrrp_sync_group ${g.name}: fewer than two running members, ignored (as keepalived does)`, { group: g.name });
+        continue;
+      }
+      this.groups.set(g.name, { spec: g, group: new SyncGroup(g.name, members) });
+      for (const m of g.members) this.groupOf.set(m, g.name);
+    }
+  }
+
+  private dropGroups(): void {
+    for (const g of this.groups.values()) for (const m of g.group.members) m.setSyncGate(undefined);
+    this.groups.clear();
+    this.groupOf.clear();
+  }
+
+  private onLink(ifname: string, up: boolean): void {
+    if (this.links.get(ifname) === up || this.phase !== 'running') return;
+    this.links.set(ifname, up);
+    this.log('info', `interface ${ifname} is ${up ? 'up' : 'down'}`, { interface: ifname, up });
+    const now = this.clock();
+    for (const rt of this.runtimes.values()) {
+      if (rt.spec.interface === ifname || rt.spec.trackInterfaces.some((t) => t.ifname === ifname)) this.retrack(rt, now);
+    }
+  }
+
+  /** Re-evaluates tracking and tells the machine when the verdict changed (or always, with `force`). */
+  private retrack(rt: InstanceRuntime, now: number, force = false): void {
+    const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n));
+    const key = `${v.fault}/${v.priority}`;
+    const prev = this.verdicts.get(rt.name);
+    this.verdicts.set(rt.name, { key, reasons: v.reasons });
+    if (!force && prev?.key === key) return;
+    if (v.fault) this.log('warn', `${rt.name}: FAULT (${v.reasons.join(', ')})`, { instance: rt.name });
+    this.deliver(rt, { type: 'trackingChanged', fault: v.fault, priority: v.priority }, now);
+  }
+
+  private deliver(rt: InstanceRuntime, ev: VrrpEvent, now: number): void {
+    const groupName = this.groupOf.get(rt.name);
+    const entry = groupName ? this.groups.get(groupName) : undefined;
+    if (!entry) {
+      const before = rt.state;
+      this.run(rt, () => rt.machine.handle(ev, now));
+      if (rt.state !== before) rt.noteTransition(now);
+      this.scheduler.set(rt.name, rt.machine.nextDeadline());
+      return;
+    }
+    const members = entry.spec.members.map((m) => this.runtimes.get(m)).filter((r): r is InstanceRuntime => r !== undefined);
+    const before = new Map(members.map((m) => [m.name, m.state]));
+    let groupNotify: VrrpState | undefined;
+    try {
+      const out = entry.group.handle(rt.name, ev, now);
+      groupNotify = out.groupNotify;
+      for (const { instance, effects } of out.effects) {
+        const target = this.runtimes.get(instance);
+        if (target) this.run(target, () => effects);
+      }
+    } catch (err) {
+      this.log('error', `vrrp_sync_group ${entry.spec.name}: ${ev.type} for ${rt.name} failed: ${(err as Error).message}`);
+    }
+    for (const m of members) {
+      if (m.state !== before.get(m.name)) m.noteTransition(now);
+      this.scheduler.set(m.name, m.machine.nextDeadline());
+    }
+    if (groupNotify && groupNotify !== 'INIT' && this.phase !== 'new') {
+      this.notifySink.notify({ kind: 'GROUP', name: entry.spec.name, state: groupNotify, priority: 0, scripts: entry.spec.notify });
+    }
+  }
+
+  /** Executes effects one by one; one failing effect is logged and does not stop the others. */
+  private run(rt: InstanceRuntime, produce: () => VrrpEffect[]): void {
+    let effects: VrrpEffect[];
+    try {
+      effects = produce();
+    } catch (err) {
+      this.log('error', `${rt.name}: state machine error: ${(err as Error).message}`, { instance: rt.name });
+      return;
+    }
+    for (const e of effects) {
+      if (e.type === 'notify' && e.state === 'INIT') continue;
+      try {
+        rt.execute(e);
+      } catch (err) {
+        this.log('error', `${rt.name}: effect ${e.type} failed: ${(err as Error).message}`, { instance: rt.name });
+      }
+    }
+  }
+}
+
+export type { VipEntry };
