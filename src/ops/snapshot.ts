@@ -231,6 +231,12 @@ export interface ReloadRecord {
   readonly message: string;
 }
 
+/** A supervised child process (vrrp, checkers) as the parent sees it. */
+export interface ChildProcessStatus {
+  readonly pid: number | null;
+  readonly restarts: number;
+}
+
 export interface DaemonSnapshot {
   /** When the snapshot was taken, wall time ms. */
   readonly takenAtMs: number;
@@ -247,6 +253,32 @@ export interface DaemonSnapshot {
     readonly total: number;
     readonly failed: number;
     readonly last?: ReloadRecord;
+  };
+  /** The parent's children by name, when the snapshot comes from the supervisor. */
+  readonly children?: Readonly<Record<string, ChildProcessStatus>>;
+}
+
+/** A snapshot under construction: the daemon assigns the parts its children return. */
+export type MutableDaemonSnapshot = { -readonly [K in keyof DaemonSnapshot]: DaemonSnapshot[K] };
+
+/**
+ * A snapshot with no instances, scripts or virtual servers, stamped now: the daemon starts from
+ * this and merges what each child reports (`Object.assign(snap, vrrpPart, checkerPart)`).
+ */
+export function emptySnapshot(init: Partial<DaemonSnapshot> = {}): MutableDaemonSnapshot {
+  const now = Date.now();
+  return {
+    takenAtMs: now,
+    version: '',
+    pid: process.pid,
+    startedAtMs: now,
+    configFile: '',
+    instances: [],
+    syncGroups: [],
+    scripts: [],
+    virtualServers: [],
+    reloads: { total: 0, failed: 0 },
+    ...init,
   };
 }
 

@@ -4,8 +4,7 @@ import type { DaemonSnapshot } from '../snapshot.js';
 import { KatsMetrics } from './kats-metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
-export interface MetricsServerOptions {
-  readonly listen: ListenAddress;
+export interface MetricsServerOptions extends ListenAddress {
   /** Fetches the current status (from the children over RPC, in the daemon); called on each scrape. */
   readonly snapshot: () => DaemonSnapshot | Promise<DaemonSnapshot>;
   readonly metrics?: KatsMetrics;
@@ -22,13 +21,13 @@ export interface MetricsServer {
 
 export class MetricsServerError extends Error {
   constructor(readonly listen: ListenAddress, override readonly cause: unknown) {
-    super(`cannot serve metrics on ${listen.host}:${listen.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`cannot serve metrics on ${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'MetricsServerError';
   }
 }
 
 /**
- * Serves GET /metrics (Prometheus text format) built from a fresh snapshot on every scrape.
+ * Serves GET /metrics on `host:port` (use parseListenAddress for `--metrics-listen`) (Prometheus text format) built from a fresh snapshot on every scrape.
  * Scrapes are serialised: the metrics object is rebuilt per scrape, and two interleaved rebuilds
  * would mix series from two snapshots.
  */
@@ -66,8 +65,8 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new MetricsServerError(opts.listen, err)));
-    server.listen(opts.listen.port, opts.listen.host, () => resolve());
+    server.once('error', (err) => reject(new MetricsServerError({ host: opts.host, port: opts.port }, err)));
+    server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   return {

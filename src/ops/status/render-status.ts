@@ -13,6 +13,10 @@ export function renderStatus(snap: DaemonSnapshot): string {
   const ago = (ms: number): string => `${formatWallTime(ms)} (${formatAge(snap.takenAtMs - ms)} ago)`;
   out.push(`ka-ts ${snap.version}, pid ${snap.pid}, up ${formatAge(snap.takenAtMs - snap.startedAtMs)}, config ${snap.configFile}` +
     (snap.routerId ? `, router_id ${snap.routerId}` : ''));
+  if (snap.children && Object.keys(snap.children).length > 0) {
+    out.push('Children: ' + Object.entries(snap.children).map(([name, c]) =>
+      `${name} ${c.pid !== null ? `pid ${c.pid}` : 'NOT RUNNING'}${c.restarts > 0 ? ` (restarted ${c.restarts}x)` : ''}`).join(', '));
+  }
   const r = snap.reloads;
   if (r.last) {
     out.push(`Reloads: ${r.total} (${r.failed} failed); last ${ago(r.last.atMs)} ${r.last.ok ? 'applied' : 'REJECTED'}: ${r.last.message}`);

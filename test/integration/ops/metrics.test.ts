@@ -35,7 +35,7 @@ async function scrape(port: number): Promise<{ text: string; samples: Map<string
 
 test('a scrape reports the snapshot with the exporters\' metric names and labels', async () => {
   let snap: DaemonSnapshot = sampleSnapshot();
-  const server = await startMetricsServer({ listen: { host: '127.0.0.1', port: 0 }, snapshot: () => snap });
+  const server = await startMetricsServer({ host: '127.0.0.1', port: 0, snapshot: () => snap });
   try {
     assert.equal(server.host, '127.0.0.1');
     const { samples: s, type } = await scrape(server.port);
@@ -95,7 +95,7 @@ test('when the daemon cannot be asked, the scrape says keepalived_up 0 and nothi
   let fail = false;
   const errors: unknown[] = [];
   const server = await startMetricsServer({
-    listen: { host: '127.0.0.1', port: 0 },
+    host: '127.0.0.1', port: 0,
     snapshot: () => { if (fail) throw new Error('control socket timeout'); return sampleSnapshot(); },
     onError: (e) => errors.push(e),
   });
@@ -116,9 +116,9 @@ test('when the daemon cannot be asked, the scrape says keepalived_up 0 and nothi
 });
 
 test('a port already in use gives a typed error', async () => {
-  const a = await startMetricsServer({ listen: { host: '127.0.0.1', port: 0 }, snapshot: sampleSnapshot });
+  const a = await startMetricsServer({ host: '127.0.0.1', port: 0, snapshot: sampleSnapshot });
   try {
-    await assert.rejects(startMetricsServer({ listen: { host: '127.0.0.1', port: a.port }, snapshot: sampleSnapshot }), { name: 'MetricsServerError', message: /EADDRINUSE/ });
+    await assert.rejects(startMetricsServer({ host: '127.0.0.1', port: a.port, snapshot: sampleSnapshot }), { name: 'MetricsServerError', message: /EADDRINUSE/ });
   } finally {
     await a.close();
   }

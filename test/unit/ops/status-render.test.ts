@@ -53,6 +53,11 @@ test('stats lists every keepalived counter and every further drop reason per ins
   assert.equal(renderStats({ ...sampleSnapshot(), instances: [] }), 'No VRRP instances.\n');
 });
 
+test('status names the supervised children, flagging restarts and dead ones', () => {
+  const text = renderStatus({ ...sampleSnapshot(), children: { vrrp: { pid: 101, restarts: 0 }, checkers: { pid: null, restarts: 2 } } });
+  assert.match(text, /^Children: vrrp pid 101, checkers NOT RUNNING \(restarted 2x\)$/m);
+});
+
 test('status --json round-trips the snapshot', () => {
   const snap = sampleSnapshot();
   assert.deepEqual(JSON.parse(renderStatusJson(snap)), JSON.parse(JSON.stringify(snap)));
