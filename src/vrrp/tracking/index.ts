@@ -1,0 +1,3 @@
+// Tracking: script rise/fall state and the effective priority / fault computation.
+export * from './script-state.js';
+export * from './effective-priority.js';
