@@ -23,6 +23,8 @@ export interface CheckerServiceOptions {
   clock?: MonotonicClock;
   timers?: TimerApi;
   random?: () => number;
+  /** keepalived's global rs_init_notifies: run notify_up for servers that are alive at start. */
+  rsInitNotifies?: boolean;
   /** Probe runner; the real one by default (unit tests on a fake clock pass a scripted one). */
   probe?: (spec: CheckerSpec['probe'], configuredWeight: number) => Promise<ProbeResult>;
 }
@@ -85,6 +87,7 @@ export class CheckerService extends EventEmitter {
   private readonly jitter: number;
   private readonly probe: NonNullable<CheckerServiceOptions['probe']>;
   private running = false;
+  private readonly rsInitNotifies: boolean;
   private readonly count = { probes: 0, probesOk: 0, probesFailed: 0, skippedSuspended: 0, events: 0 };
 
   constructor(private specs: VirtualServerSpec[], opts: CheckerServiceOptions = {}) {
@@ -94,6 +97,7 @@ export class CheckerService extends EventEmitter {
     this.bootstrapMs = opts.bootstrapDelayMs ?? 1000;
     this.jitter = opts.jitterFraction ?? 0.01;
     this.probe = opts.probe ?? runProbe;
+    this.rsInitNotifies = opts.rsInitNotifies ?? false;
     this.scheduler = new CheckScheduler(this.clock, opts.timers ?? systemTimers, opts.maxConcurrent ?? 256, (id) => this.runJob(id));
   }
 
@@ -105,7 +109,7 @@ export class CheckerService extends EventEmitter {
   }
 
   private addVs(spec: VirtualServerSpec): void {
-    const vs = new VirtualServerHealth(spec);
+    const vs = new VirtualServerHealth(spec, this.rsInitNotifies);
     this.vss.set(spec.id, vs);
     this.emitAll(vs.start());
     for (const rs of vs.servers.values()) for (const ck of rs.checkers.values()) this.addJob(spec.id, rs.id, ck.key, ck.spec);

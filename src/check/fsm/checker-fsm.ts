@@ -24,8 +24,12 @@ export interface CheckerStep {
   retrying: boolean;
 }
 
-/** keepalived: `checker->is_up = !alpha` at configuration time. */
-export const initialCheckerState = (alpha: boolean): CheckerRunState => ({ isUp: !alpha, hasRun: false, retryIt: 0 });
+/**
+ * keepalived at configuration time: `is_up = !alpha`, and `retry_it = retry` ("for non alpha
+ * mode, one failure is enough initially"): a server that fails its very first check is taken
+ * out at once instead of after the retries.
+ */
+export const initialCheckerState = (alpha: boolean, retry: number): CheckerRunState => ({ isUp: !alpha, hasRun: false, retryIt: retry });
 
 export function stepChecker(prev: CheckerRunState, result: { ok: boolean; weight?: number }, timing: CheckerTiming): CheckerStep {
   const s: CheckerRunState = { ...prev };

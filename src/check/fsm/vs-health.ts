@@ -39,37 +39,46 @@ export function checkerKeys(checkers: CheckerSpec[]): string[] {
 export class VirtualServerHealth {
   spec: VirtualServerSpec;
   readonly servers = new Map<string, RealServerEntry>();
-  /** keepalived starts with quorum up and re-evaluates at once (update_quorum_state(vs, true)). */
+  /** Settled by start(); see there. */
   quorumUp = true;
   sorryAlive = false;
   /** Set during a reload so quorum is judged once on the final set, not on intermediate ones. */
   private deferQuorum = false;
 
-  constructor(spec: VirtualServerSpec) {
+  /** rsInitNotifies: keepalived's global `rs_init_notifies` (notify_up for servers alive at start). */
+  constructor(spec: VirtualServerSpec, private readonly rsInitNotifies = false) {
     this.spec = spec;
   }
 
   get id(): string { return this.spec.id; }
 
-  /** Builds the real servers (alpha ones start down) and settles the initial quorum. */
+  /**
+   * Builds the real servers (alpha ones start down) and settles the initial quorum as keepalived
+   * does: set_quorum_states() judges the quorum before any server is alive (so it starts down for
+   * any quorum > 0), then init_service_vs() adds the live servers and update_quorum_state(init)
+   * reports "Gained quorum" (quorum_up runs) — or, still short, puts the sorry server in.
+   */
   start(): HealthEvent[] {
     const events: HealthEvent[] = [];
-    for (const rs of this.spec.realServers) events.push(...this.addServer(rs));
+    this.quorumUp = 0 >= this.spec.quorum + this.spec.hysteresis;
+    this.deferQuorum = true;
+    for (const rs of this.spec.realServers) events.push(...this.addServer(rs, this.rsInitNotifies));
+    this.deferQuorum = false;
     this.updateQuorum(events, true);
     return events;
   }
 
-  private addServer(rs: RealServerSpec): HealthEvent[] {
+  private addServer(rs: RealServerSpec, notify = true): HealthEvent[] {
     const entry: RealServerEntry = { id: realServerId(rs), spec: rs, alive: false, weight: rs.weight, failed: new Set(), checkers: new Map() };
     const keys = checkerKeys(rs.checkers);
     rs.checkers.forEach((c, i) => {
       const key = keys[i]!;
-      entry.checkers.set(key, { key, spec: c, run: initialCheckerState(c.timing.alpha) });
+      entry.checkers.set(key, { key, spec: c, run: initialCheckerState(c.timing.alpha, c.timing.retry) });
       if (c.timing.alpha) entry.failed.add(key);
     });
     this.servers.set(entry.id, entry);
     const events: HealthEvent[] = [];
-    if (entry.failed.size === 0) this.setAlive(entry, true, 'start', events);
+    if (entry.failed.size === 0) this.setAlive(entry, true, 'start', events, notify);
     return events;
   }
 
@@ -101,12 +110,12 @@ export class VirtualServerHealth {
     this.updateQuorum(events, false);
   }
 
-  private setAlive(rs: RealServerEntry, alive: boolean, reason: string, events: HealthEvent[]): void {
+  private setAlive(rs: RealServerEntry, alive: boolean, reason: string, events: HealthEvent[], notify = true): void {
     if (rs.alive === alive) return;
     rs.alive = alive;
     if (alive) {
       events.push({ kind: 'rs-up', vs: this.id, rs: rs.id, weight: rs.weight });
-      if (rs.spec.notifyUp) events.push({ kind: 'notify', vs: this.id, rs: rs.id, reason: 'rs-up', script: rs.spec.notifyUp });
+      if (rs.spec.notifyUp && notify) events.push({ kind: 'notify', vs: this.id, rs: rs.id, reason: 'rs-up', script: rs.spec.notifyUp });
     } else {
       events.push({ kind: 'rs-down', vs: this.id, rs: rs.id, inhibit: rs.spec.inhibitOnFailure, reason });
       if (rs.spec.notifyDown) events.push({ kind: 'notify', vs: this.id, rs: rs.id, reason: 'rs-down', script: rs.spec.notifyDown });
@@ -134,13 +143,11 @@ export class VirtualServerHealth {
         events.push({ kind: 'sorry-server-out', vs: this.id, rs: realServerId(sorry), inhibit: sorry.inhibit });
       }
       if (this.spec.quorumUp) events.push({ kind: 'notify', vs: this.id, reason: 'quorum-up', script: this.spec.quorumUp });
-    } else if ((this.quorumUp || init) && (sum === 0 || sum < threshold)) {
-      const wasUp = this.quorumUp;
+    } else if ((this.quorumUp && (sum === 0 || sum < threshold)) || (init && !this.quorumUp && sorry && !this.sorryAlive)) {
+      // Lost quorum — or starting short of it with a sorry server to put in ("Starting with quorum down").
       this.quorumUp = false;
-      if (wasUp) {
-        events.push({ kind: 'quorum-lost', vs: this.id, weightSum: sum, threshold });
-        if (this.spec.quorumDown) events.push({ kind: 'notify', vs: this.id, reason: 'quorum-down', script: this.spec.quorumDown });
-      }
+      events.push({ kind: 'quorum-lost', vs: this.id, weightSum: sum, threshold });
+      if (this.spec.quorumDown) events.push({ kind: 'notify', vs: this.id, reason: 'quorum-down', script: this.spec.quorumDown });
       if (sorry && !this.sorryAlive) {
         this.sorryAlive = true;
         events.push({ kind: 'sorry-server-in', vs: this.id, rs: realServerId(sorry), inhibit: sorry.inhibit });
@@ -188,7 +195,7 @@ export class VirtualServerHealth {
       rsSpec.checkers.forEach((c, i) => {
         const key = keys[i]!;
         const old = cur.checkers.get(key);
-        kept.set(key, old ?? { key, spec: c, run: initialCheckerState(c.timing.alpha) });
+        kept.set(key, old ?? { key, spec: c, run: initialCheckerState(c.timing.alpha, c.timing.retry) });
         if (!old && c.timing.alpha) cur.failed.add(key);
       });
       for (const k of [...cur.failed]) if (!kept.has(k)) cur.failed.delete(k);

@@ -12,11 +12,21 @@ function keyOf(h: VirtualServerHealth, rsId: string, i = 0): string {
   return [...h.servers.get(rsId)!.checkers.keys()][i]!;
 }
 
-test('non-alpha servers start alive; quorum stays up', () => {
-  const h = new VirtualServerHealth(vs({ realServers: [rs('10.1.0.1', 80), rs('10.1.0.2', 80)] }));
-  assert.deepEqual(kinds(h.start()), ['rs-up:10.1.0.1:80', 'rs-up:10.1.0.2:80']);
+test('non-alpha servers start alive and keepalived reports the quorum gained (quorum_up runs, notify_up does not)', () => {
+  const spec = vs({ quorumUp: { command: '/bin/qu' }, realServers: [rs('10.1.0.1', 80, { notifyUp: { command: '/bin/up' } }), rs('10.1.0.2', 80)] });
+  const h = new VirtualServerHealth(spec);
+  assert.deepEqual(kinds(h.start()), ['rs-up:10.1.0.1:80', 'rs-up:10.1.0.2:80', 'quorum-gained', 'notify:quorum-up']);
   assert.equal(h.quorumUp, true);
   assert.equal(h.pool().destinations.length, 2);
+  // rs_init_notifies: notify_up for servers alive at start too.
+  assert.deepEqual(kinds(new VirtualServerHealth(spec, true).start()).filter((k) => k.startsWith('notify')), ['notify:rs-up', 'notify:quorum-up']);
+});
+
+test('alpha without a sorry server starts with quorum down silently', () => {
+  const h = new VirtualServerHealth(vs({ quorumDown: { command: '/bin/qd' }, realServers: [rs('10.1.0.1', 80, { checkers: [tcp(80, { alpha: true })] })] }));
+  assert.deepEqual(kinds(h.start()), []);
+  assert.equal(h.quorumUp, false);
+  assert.deepEqual(h.pool().destinations, []);
 });
 
 test('alpha servers start down; quorum is lost at start and the sorry server goes in', () => {
