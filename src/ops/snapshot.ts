@@ -24,10 +24,11 @@ export const VRRP_STATE_CODE: Readonly<Record<VrrpState, number>> = {
 export interface TransitionRecord {
   /** Wall time in milliseconds since the epoch (display only; never used for timers). */
   readonly atMs: number;
-  readonly from: VrrpState;
+  /** Absent when only the time of the last change is known (no tracker saw it happen). */
+  readonly from?: VrrpState;
   readonly to: VrrpState;
-  /** Human-readable cause, e.g. "master down timer expired", "higher priority advert from 10.0.0.2". */
-  readonly reason: string;
+  /** Human-readable cause, e.g. "master down timer expired", "higher priority advert from 10.0.0.2"; absent when the engine did not say. */
+  readonly reason?: string;
 }
 
 /**
@@ -60,8 +61,8 @@ export type TrackedKind = 'interface' | 'script' | 'file' | 'process' | 'bfd';
 export interface TrackedObjectStatus {
   readonly kind: TrackedKind;
   readonly name: string;
-  /** true when the object is up / the script succeeds / the file's value is non-faulting. */
-  readonly up: boolean;
+  /** true when the object is up / the script succeeds / the file's value is non-faulting; absent when not known. */
+  readonly up?: boolean;
   /** Configured weight (0 = a failure means FAULT). */
   readonly weight: number;
   /** Weight currently applied to the effective priority (0 when up or weight 0). */

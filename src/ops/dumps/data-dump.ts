@@ -57,7 +57,7 @@ function renderInstance(out: string[], i: VrrpInstanceSnapshot): void {
     if (i.masterPriority !== undefined) out.push(`   Master priority = ${i.masterPriority}`);
   }
   out.push(`   Wantstate = ${i.wantedState}`);
-  const tracked = i.tracked.filter((t) => !t.up).length;
+  const tracked = i.tracked.filter((t) => t.up === false).length;
   out.push(`   Number of interface and track script faults = ${tracked}`);
   if (i.lastTransition) out.push(`   Last transition = ${keepalivedTimestamp(i.lastTransition.atMs)}`);
   if (i.masterDownIntervalMs !== undefined) out.push(`   Master down timer = ${Math.round(i.masterDownIntervalMs * 1000)} usecs`);
@@ -109,7 +109,7 @@ function renderTracked(out: string[], i: VrrpInstanceSnapshot, kind: string, ban
   const items = i.tracked.filter((t) => t.kind === kind);
   if (items.length === 0) return;
   out.push(banner);
-  for (const t of items) out.push(`     ${t.name} weight ${t.weight}${t.up ? '' : ' (down)'}`);
+  for (const t of items) out.push(`     ${t.name} weight ${t.weight}${t.up === false ? ' (down)' : ''}`);
 }
 
 /** `   Generic state transition script = '/path', uid:gid 0:0`, in keepalived's order. */

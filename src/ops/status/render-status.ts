@@ -70,7 +70,7 @@ function instanceRow(i: VrrpInstanceSnapshot, ago: (ms: number) => string): stri
     i.name, i.interface, String(i.vrid), `v${i.version}`, i.state,
     String(i.basePriority), String(i.effectivePriority), master,
     i.lastTransition ? ago(i.lastTransition.atMs) : '-',
-    i.lastTransition ? `${i.lastTransition.from}->${i.lastTransition.to}: ${i.lastTransition.reason}` : '-',
+    i.lastTransition ? `${i.lastTransition.from ? `${i.lastTransition.from}->` : ''}${i.lastTransition.to}${i.lastTransition.reason ? `: ${i.lastTransition.reason}` : ''}` : '-',
   ];
 }
 
@@ -88,7 +88,7 @@ function instanceDetail(i: VrrpInstanceSnapshot): string[] {
   ];
   lines.push(`  ${' '.repeat(i.name.length)}  ${flags.join(', ')}`);
   if (i.tracked.length > 0) {
-    const t = i.tracked.map((o) => `${o.kind} ${o.name} ${o.up ? 'UP' : 'DOWN'}` +
+    const t = i.tracked.map((o) => `${o.kind} ${o.name} ${o.up === undefined ? 'state unknown' : o.up ? 'UP' : 'DOWN'}` +
       (o.weight !== 0 ? ` weight ${o.weight}` : ' (fault if down)') + (o.appliedDelta ? ` applied ${o.appliedDelta > 0 ? '+' : ''}${o.appliedDelta}` : ''));
     lines.push(`  ${' '.repeat(i.name.length)}  tracking: ${t.join('; ')}`);
   }

@@ -1,0 +1,41 @@
+import type { NotifyEvent, NotifySink } from '../vrrp/engine/notify-sink.js';
+import type { TransitionRecord, VrrpState } from './snapshot.js';
+
+/**
+ * Remembers each instance's last state transition (from, to, wall time, reason) for status,
+ * dumps and metrics. The VRRP engine reports states to its NotifySink; `wrap()` puts the
+ * tracker in front of the real sink so every transition is recorded exactly when notified.
+ */
+export class TransitionTracker {
+  private readonly last = new Map<string, TransitionRecord>();
+  private readonly current = new Map<string, VrrpState>();
+
+  /** Records a transition of `instance` to `to` (from the last recorded state, INIT at first). */
+  record(instance: string, to: VrrpState, reason?: string, atMs: number = Date.now()): TransitionRecord {
+    const from = this.current.get(instance) ?? 'INIT';
+    const rec: TransitionRecord = { atMs, from, to, ...(reason ? { reason } : {}) };
+    this.current.set(instance, to);
+    this.last.set(instance, rec);
+    return rec;
+  }
+
+  get(instance: string): TransitionRecord | undefined {
+    return this.last.get(instance);
+  }
+
+  /** Drops instances a reload removed. */
+  retain(names: Iterable<string>): void {
+    const keep = new Set(names);
+    for (const n of [...this.last.keys()]) if (!keep.has(n)) { this.last.delete(n); this.current.delete(n); }
+  }
+
+  /** A NotifySink that records instance transitions (STOP is a shutdown, not a VRRP state) then forwards. */
+  wrap(sink: NotifySink, reasonOf?: (ev: NotifyEvent) => string | undefined): NotifySink {
+    return {
+      notify: (ev: NotifyEvent): void => {
+        if (ev.kind === 'INSTANCE' && ev.state !== 'STOP') this.record(ev.name, ev.state, reasonOf?.(ev));
+        sink.notify(ev);
+      },
+    };
+  }
+}
