@@ -250,6 +250,9 @@ export class VrrpInstanceMachine {
       return;
     }
     this.setState('BACKUP', fx);
+    // keepalived's wantstate starts as the configured `state`: a sync group lets a `state MASTER`
+    // member go as soon as the others want to, until it hears a master it must follow.
+    this.wantsMaster = this.spec.startState === 'MASTER';
     this.downTimerMs = this.computeDown();
     this.protoDeadline = now + this.downTimerMs;
   }
@@ -406,7 +409,9 @@ export class VrrpInstanceMachine {
   private goMaster(now: number, fx: VrrpEffect[]): void {
     this.wantsMaster = true;
     if (this.syncGate && !this.syncGate()) {
-      // Held in BACKUP until the whole group can go: re-arm the down timer (vrrp_init_instance_sands).
+      // Held in BACKUP until the whole group can go: re-arm the full down timer
+      // (vrrp_sync_can_goto_master resets ms_down_timer and the sands).
+      this.downTimerMs = this.computeDown();
       this.protoDeadline = now + this.downTimerMs;
       return;
     }
@@ -486,6 +491,7 @@ export class VrrpInstanceMachine {
       if (this.current === 'BACKUP') fx.push({ type: 'notify', state: 'BACKUP', priority: this.effectivePriority });
       return;
     }
+    this.wantsMaster = false;
     this.setState('BACKUP', fx);
     this.downTimerMs = this.computeDown();
     this.protoDeadline = now + this.downTimerMs;
