@@ -351,7 +351,8 @@ export class VrrpEngine {
       this.scheduler.set(m.name, m.machine.nextDeadline());
     }
     if (groupNotify && groupNotify !== 'INIT' && this.phase !== 'new') {
-      this.notifySink.notify({ kind: 'GROUP', name: entry.spec.name, state: groupNotify, priority: 0, scripts: entry.spec.notify });
+      const ev = { kind: 'GROUP' as const, name: entry.spec.name, state: groupNotify, priority: 0, scripts: entry.spec.notify };
+      this.batcher.thenRun(() => this.notifySink.notify(ev));
     }
   }
 

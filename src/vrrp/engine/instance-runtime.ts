@@ -101,7 +101,11 @@ export class InstanceRuntime {
       }
       case 'notify':
         if (e.state === 'INIT') return;
-        this.deps.notify.notify({ kind: 'INSTANCE', name: this.name, state: e.state, priority: e.priority, scripts: this.spec.notify });
+        {
+          const ev = { kind: 'INSTANCE' as const, name: this.name, state: e.state, priority: e.priority, scripts: this.spec.notify };
+          // As keepalived: scripts hear MASTER once the VIPs are in place, BACKUP once they are gone.
+          this.deps.batcher.thenRun(() => this.deps.notify.notify(ev));
+        }
         return;
       case 'notifyMasterRxLowerPri':
         this.deps.log('info', `${this.name}: master received a lower-priority advert (${e.priority}) from ${e.from}`, { instance: this.name });

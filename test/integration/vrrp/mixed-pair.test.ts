@@ -13,10 +13,14 @@ const pairs: Array<[DirectorImpl, DirectorImpl]> = [['ka-ts', 'keepalived'], ['k
 
 for (const [m, b] of pairs) {
   test(`VRRPv3 IPv4 pair, master ${m} / backup ${b}: elect, hand over on stop, preempt back`, { skip: rootSkipReason() }, () => withScenario(async (s) => {
+    // The master first: started together, whichever daemon boots faster would win the first
+    // election for a moment (keepalived pairs do the same), which is not what this test is about.
     const master = s.start(0, m, { routerId: 'm', instances: [instance({ priority: 150, state: 'MASTER' })] });
-    const backup = s.start(1, b, { routerId: 'b', instances: [instance({ priority: 100, state: 'BACKUP' })] });
     await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+    const backup = s.start(1, b, { routerId: 'b', instances: [instance({ priority: 100, state: 'BACKUP' })] });
     await backup.waitForState('VI_1', 'BACKUP', takeoverMs(0.2));
+    // A few advert intervals in which the backup must stay silent.
+    await new Promise((r) => setTimeout(r, 1000));
     assert.equal(await master.holds(VIP), true);
     assert.equal(await backup.holds(VIP), false);
     await s.wire.waitAnnouncement(VIP, s.d1.mac, 0, 3000);
