@@ -17,16 +17,21 @@ import type { ScriptIdentity } from './script-user.js';
  * a hung script is killed after a timeout. `notify()` only enqueues: the VRRP path never waits.
  */
 export interface NotifyRunnerOptions {
-  /** script_user, resolved (see resolveScriptUser). */
-  readonly identity: ScriptIdentity;
+  /**
+   * script_user, resolved (see resolveScriptUser). Undefined when it could not be resolved:
+   * then no script runs (each is reported as disabled with `identityError`), as keepalived
+   * removes scripts it cannot assign a user to; FIFO lines are still written.
+   */
+  readonly identity: ScriptIdentity | undefined;
+  readonly identityError?: string;
   /** enable_script_security: insecure scripts are disabled instead of flagged. */
   readonly scriptSecurity: boolean;
   /** Kill a notify script after this long (default 30 s). */
   readonly timeoutMs?: number;
   /** STOP scripts get keepalived's 1 s (TIMER_HZ) before they are killed, as at shutdown. */
   readonly stopTimeoutMs?: number;
-  /** An opened notify_fifo (the daemon owns its lifetime). */
-  readonly fifo?: NotifyFifo;
+  /** Opened notify_fifo / vrrp_notify_fifo (keepalived writes every line to both); the caller owns their lifetime. */
+  readonly fifo?: NotifyFifo | readonly NotifyFifo[];
   /** Every script outcome (for the log line and counters the caller keeps). */
   readonly onOutcome?: (o: NotifyOutcome) => void;
 }
@@ -82,9 +87,12 @@ export class NotifyRunner implements NotifySink {
   }
 
   private writeFifo(kind: 'INSTANCE' | 'GROUP', name: string, state: FifoEventState, priority: number): void {
-    if (!this.opts.fifo) return;
-    if (this.opts.fifo.write(fifoLine(kind, name, state, priority))) this.counters.fifoWritten += 1;
-    else this.counters.fifoDropped += 1;
+    const fifos = this.opts.fifo === undefined ? [] : Array.isArray(this.opts.fifo) ? this.opts.fifo : [this.opts.fifo as NotifyFifo];
+    const line = fifoLine(kind, name, state, priority);
+    for (const f of fifos) {
+      if (f.write(line)) this.counters.fifoWritten += 1;
+      else this.counters.fifoDropped += 1;
+    }
   }
 
   private enqueue(key: string, job: () => Promise<void>): void {
@@ -98,9 +106,13 @@ export class NotifyRunner implements NotifySink {
 
   private verdictFor(script: string): Promise<ScriptSecurityVerdict> {
     const file = splitScriptLine(script)[0] ?? '';
+    const identity = this.opts.identity;
+    if (!identity) {
+      return Promise.resolve({ runnable: false, notFound: false, executable: false, insecure: false, reason: this.opts.identityError ?? 'no script user' });
+    }
     let v = this.verdicts.get(file);
     if (!v) {
-      v = checkScriptSecurity(file, this.opts.identity, { scriptSecurity: this.opts.scriptSecurity });
+      v = checkScriptSecurity(file, identity, { scriptSecurity: this.opts.scriptSecurity });
       this.verdicts.set(file, v);
     }
     return v;
@@ -123,7 +135,7 @@ export class NotifyRunner implements NotifySink {
     // Run the resolved absolute path when a $PATH search found it, as keepalived rewrites it.
     const [, ...rest] = splitScriptLine(script);
     const line = verdict.path ? [quote(verdict.path), ...rest.map(quote)].join(' ') : script;
-    const result = await runScript(line, { timeoutMs, user: this.opts.identity, extraArgs });
+    const result = await runScript(line, { timeoutMs, extraArgs, ...(this.opts.identity ? { user: this.opts.identity } : {}) });
     this.counters.scriptsRun += 1;
     if (result.timedOut) this.counters.scriptsTimedOut += 1;
     if (result.error || result.timedOut || result.code !== 0) this.counters.scriptsFailed += 1;

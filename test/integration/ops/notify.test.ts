@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { NotifyRunner, type NotifyOutcome } from '../../../src/ops/notify.js';
 import { NotifyFifo } from '../../../src/ops/notify-fifo.js';
 import { ROOT_IDENTITY } from '../../../src/ops/script-user.js';
+import { setupNotify } from '../../../src/ops/notify-setup.js';
 import { waitFor } from '../lib/netns.js';
 
 let dir: string;
@@ -135,4 +136,34 @@ test('a path that exists but is not a FIFO is refused with a typed error', async
   const path = join(dir, 'plain-file');
   await writeFile(path, '');
   assert.throws(() => new NotifyFifo(path).open(), { name: 'NotifyFifoError', message: /is not a FIFO/ });
+});
+
+test('setupNotify builds the runner from global_defs: both FIFOs get every line, problems are reported not thrown', async () => {
+  const a = join(dir, 'global.fifo');
+  const b = join(dir, 'vrrp.fifo');
+  const setup = await setupNotify({ enableScriptSecurity: true, scriptUser: { user: 'root' }, scriptTimeoutMs: 2000, notifyFifo: a, vrrpNotifyFifo: b });
+  assert.deepEqual(setup.problems, []);
+  assert.equal(setup.identity?.uid, 0);
+  let gotA = '';
+  let gotB = '';
+  const ra = createReadStream(a).on('data', (d) => { gotA += d.toString(); });
+  const rb = createReadStream(b).on('data', (d) => { gotB += d.toString(); });
+  setup.runner.notify({ kind: 'INSTANCE', name: 'VI_9', state: 'FAULT', priority: 0, scripts: {} });
+  await waitFor(() => gotA === 'INSTANCE "VI_9" FAULT 0\n' && gotB === gotA, 2000);
+  ra.destroy();
+  rb.destroy();
+  await setup.close();
+
+  const plain = join(dir, 'not-a-fifo');
+  await writeFile(plain, '');
+  await writeFile(log, '');
+  const ok = await script('would-run.sh', `echo ran >> ${log}`);
+  const broken = await setupNotify({ enableScriptSecurity: true, scriptUser: { user: 'no-such-user-kt' }, vrrpNotifyFifo: plain });
+  assert.equal(broken.problems.length, 2);
+  assert.match(broken.problems[0]!, /notify scripts disabled: script_user 'no-such-user-kt' does not exist/);
+  assert.match(broken.problems[1]!, /is not a FIFO/);
+  broken.runner.notify({ kind: 'INSTANCE', name: 'VI_9', state: 'MASTER', priority: 100, scripts: { master: ok } });
+  await broken.close();
+  assert.equal(await readFile(log, 'utf8'), '', 'no script runs without a script user');
+  assert.equal(broken.runner.counters.scriptsDisabled, 1);
 });
