@@ -87,7 +87,12 @@ export class Announcer implements AnnouncePort {
     this.py = undefined;
   }
 
-  private sendGarp(ifname: string, mac: string, ip: string): void {
+  /** Starts the GARP helper ahead of need, so the first failover does not pay python's start-up. */
+  prepareGarp(): void {
+    this.garpHelper();
+  }
+
+  private garpHelper(): ChildProcess {
     if (!this.py || this.py.exitCode !== null) {
       const py = spawn('python3', ['-u', '-c', PY_SENDER], { stdio: ['pipe', 'ignore', 'pipe'] });
       py.stderr?.on('data', (b: Buffer) => { this.counters.errors += 1; this.onError(b.toString().trim()); });
@@ -95,7 +100,11 @@ export class Announcer implements AnnouncePort {
       py.stdin?.on('error', () => { /* reported through 'error'/'exit' */ });
       this.py = py;
     }
-    this.py.stdin?.write(`${ifname} ${garpFrame(mac, ip).toString('hex')}\n`);
+    return this.py;
+  }
+
+  private sendGarp(ifname: string, mac: string, ip: string): void {
+    this.garpHelper().stdin?.write(`${ifname} ${garpFrame(mac, ip).toString('hex')}\n`);
     this.counters.garpSent += 1;
   }
 

@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     link: linkWithMacs,
     log,
   });
+  if (conf.instances.some((i) => !i.vips[0]!.includes(':'))) announcer.prepareGarp();
   let runner = new TrackScriptRunner(scriptRunsFromStandalone(conf), (n, ok) => engine.setScriptResult(n, ok), (n, m) => log('warn', `vrrp_script ${n}: ${m}`));
   await engine.start();
   runner.start();
