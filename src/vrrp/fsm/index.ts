@@ -1,5 +1,6 @@
 // Public surface of the pure VRRP instance state machine.
 export * from './spec.js';
+export * from './complete-spec.js';
 export * from './timers.js';
 export * from './counters.js';
 export * from './events.js';

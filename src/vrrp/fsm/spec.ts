@@ -47,7 +47,7 @@ export interface VrrpInstanceSpec {
   garpMasterRefreshRepeat: number;
   /** garp_lower_prio_delay in ms (defaults to garp_master_delay in keepalived). */
   garpLowerPrioDelayMs: number;
-  /** garp_lower_prio_repeat (default 0 = off in 2.2.7 unless set globally). */
+  /** garp_lower_prio_repeat (unset: the global vrrp_garp_lower_prio_repeat, which defaults to vrrp_garp_master_repeat, 5; 0 = off). */
   garpLowerPrioRepeat: number;
   /** lower_prio_no_advert: a master hearing a lower priority advert does not answer with its own. */
   lowerPrioNoAdvert: boolean;
@@ -75,7 +75,7 @@ export const SPEC_DEFAULTS = {
   garpMasterRefreshMs: 0,
   garpMasterRefreshRepeat: 1,
   garpLowerPrioDelayMs: 5000,
-  garpLowerPrioRepeat: 0,
+  garpLowerPrioRepeat: 5,
   lowerPrioNoAdvert: false,
   higherPrioSendAdvert: false,
 } as const satisfies Partial<VrrpInstanceSpec>;

@@ -90,7 +90,7 @@ describe('VrrpInstanceMachine', () => {
     const m = new VrrpInstanceMachine(v2spec('VI', '10.0.0.5', 100));
     m.handle({ type: 'start' }, 0);
     m.handle({ type: 'timerExpired' }, 3609.375);
-    assert.deepEqual(types(m.handle({ type: 'advertReceived', advert: advert('10.0.0.4', 100) }, 4000)), ['advert:100', 'notifyMasterRxLowerPri']);
+    assert.deepEqual(types(m.handle({ type: 'advertReceived', advert: advert('10.0.0.4', 100) }, 4000)), ['advert:100', 'sendGarp', 'notifyMasterRxLowerPri']);
     assert.equal(m.state, 'MASTER');
     m.handle({ type: 'advertReceived', advert: advert('10.0.0.6', 100) }, 4100);
     assert.equal(m.state, 'BACKUP');

@@ -97,16 +97,26 @@ const rows: Row[] = [
   },
   {
     name: 'Master, advert priority = local and sender address smaller: stay MASTER (keepalived re-asserts with an advert)',
-    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::1', 100), effects: ['advert(100)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1300 }],
+    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::1', 100), effects: ['advert(100)', 'garp(lower-prio)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1300 }],
   },
   {
     name: 'Master, advert priority < local: RFC discards; keepalived answers with an advert to force a new election',
-    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::9', 50), effects: ['advert(100)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1300 }],
+    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::9', 50), effects: ['advert(100)', 'garp(lower-prio)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1300 }],
+  },
+  {
+    name: 'Master, advert priority < local: garp_lower_prio_repeat GARPs now and again after garp_lower_prio_delay',
+    spec: { garpLowerPrioRepeat: 2, garpLowerPrioDelayMs: 500 },
+    steps: [
+      START,
+      TO_MASTER,
+      { at: DOWN + 300, event: adv('fe80::9', 50), effects: ['advert(100)', 'garp(lower-prio)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 800 },
+      { at: DOWN + 800, event: { type: 'timerExpired' }, effects: ['garp(lower-prio-delay)'], state: 'MASTER', deadline: DOWN + 1300 },
+    ],
   },
   {
     name: 'Master, advert priority < local with lower_prio_no_advert: discard as the RFC says',
     spec: { lowerPrioNoAdvert: true },
-    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::9', 50), effects: ['notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1000 }],
+    steps: [START, TO_MASTER, { at: DOWN + 300, event: adv('fe80::9', 50), effects: ['garp(lower-prio)', 'notifyMasterRxLowerPri'], state: 'MASTER', deadline: DOWN + 1000 }],
   },
 ];
 
