@@ -42,10 +42,23 @@ vrrp_instance VI_1 {
   virtual_ipaddress {
     10.99.0.100/24
   }
+  virtual_ipaddress_excluded {
+    10.99.1.1/24
+  }
+  unicast_peer {
+    10.99.0.7
+  }
+  track_interface {
+    veth1
+  }
   track_script {
     chk_ok
   }
   notify "/bin/true"
+  notify_master "/bin/true"
+  notify_backup "/bin/true"
+  notify_fault "/bin/true"
+  notify_stop "/bin/true"
 }
 `;
 
@@ -57,12 +70,12 @@ function equivalentSnapshot(): DaemonSnapshot {
       name: 'VI_1', interface: 'veth0', vrid: 51, version: 2, family: 'inet', state: 'MASTER', wantedState: 'MASTER',
       basePriority: 100, effectivePriority: 110, advertIntMs: 1000, primaryAddress: '10.99.0.1',
       lastTransition: { atMs: Date.now(), from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired' },
-      vips: [{ address: '10.99.0.100', prefixLen: 24, dev: 'veth0' }], excludedVips: [], vipsSet: true,
-      unicastPeers: [], nopreempt: false, preemptDelayMs: 0, accept: true,
+      vips: [{ address: '10.99.0.100', prefixLen: 24, dev: 'veth0' }], excludedVips: [{ address: '10.99.1.1', prefixLen: 24, dev: 'veth0' }], vipsSet: true,
+      unicastPeers: ['10.99.0.7'], nopreempt: false, preemptDelayMs: 0, accept: true,
       garp: { delayS: 5, repeat: 5, refreshS: 0, refreshRepeat: 1, lowerPrioDelayS: 5, lowerPrioRepeat: 5 },
       downTimerAdverts: 3, masterDownIntervalMs: 3609.375,
-      notify: { notify: '/usr/bin/true', uid: 0, gid: 0 },
-      tracked: [{ kind: 'script', name: 'chk_ok', up: true, weight: 10 }],
+      notify: { notify: '/usr/bin/true', master: '/usr/bin/true', backup: '/usr/bin/true', fault: '/usr/bin/true', stop: '/usr/bin/true', uid: 0, gid: 0 },
+      tracked: [{ kind: 'interface', name: 'veth1', up: true, weight: 0 }, { kind: 'script', name: 'chk_ok', up: true, weight: 10 }],
       counters: { ...emptyCounters(), advertSent: 3, becomeMaster: 1 },
     }],
     syncGroups: [],
@@ -164,7 +177,11 @@ test('ka-ts data dump has keepalived\'s banners, record headers and field names'
   const theirScript = recordKeys(theirs, /^ VRRP Script = chk_ok$/);
   for (const k of ourScript) assert.ok(theirScript.includes(k), `script field "${k}" is one keepalived prints`);
   // Identical lines where the values are the same configuration.
-  for (const line of ['   Virtual Router ID = 51', '   Interface = veth0', '   Advert interval = 1 sec', '     10.99.0.100/24 dev veth0 scope global set', '     chk_ok weight 10', '   Status = GOOD', '   State = idle']) {
+  for (const line of [
+    '   Virtual Router ID = 51', '   Interface = veth0', '   Advert interval = 1 sec', '     10.99.0.100/24 dev veth0 scope global set',
+    '     chk_ok weight 10', '     veth1 weight 0', '   Status = GOOD', '   State = idle', '   Virtual IP Excluded :', '   Unicast Peer :',
+    "   Master state transition script = '/usr/bin/true', uid:gid 0:0", "   Stop state transition script = '/usr/bin/true', uid:gid 0:0",
+  ]) {
     assert.ok(ours.split('\n').includes(line) && theirs.split('\n').includes(line), `both print ${JSON.stringify(line)}`);
   }
 });
@@ -181,6 +198,7 @@ test('ka-ts JSON dump has keepalived\'s keys and value types', { skip }, () => {
   assert.deepEqual(Object.keys(ours[0]!.data).sort(), secretFree.sort());
   for (const k of secretFree) assert.equal(typeOf(ours[0]!.data[k]), typeOf(theirs[0]!.data[k]), `type of data.${k}`);
   assert.deepEqual(Object.keys(ours[0]!.stats), Object.keys(theirs[0]!.stats));
-  assert.deepEqual(ours[0]!.data.track_script, theirs[0]!.data.track_script);
-  assert.equal(ours[0]!.data.script, theirs[0]!.data.script);
+  for (const k of ['track_script', 'track_ifp', 'evips', 'script', 'script_master', 'script_backup', 'script_fault', 'script_stop']) {
+    assert.deepEqual(ours[0]!.data[k], theirs[0]!.data[k], `data.${k}`);
+  }
 });
