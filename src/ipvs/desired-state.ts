@@ -69,7 +69,10 @@ function toDest(vsId: string, id: ServiceId, rs: RealServerSpec, weight: number)
   const where = `virtual_server ${vsId} real_server ${rs.address}`;
   const address = canonicalAddress(rs.address);
   if (address === undefined) throw new IpvsSpecError(where, `'${rs.address}' is not an IP address`);
-  const port = rs.port ?? (id.kind === 'fwmark' ? 0 : id.port);
+  const servicePort = id.kind === 'fwmark' ? 0 : id.port;
+  // DR and TUN cannot translate ports: the kernel stores such a destination with the service's
+  // port whatever was asked (ip_vs_ctl.c), so the desired state says the same or it would never converge.
+  const port = rs.method === 'masq' ? rs.port ?? servicePort : servicePort;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new IpvsSpecError(where, `port ${port} is not 0-65535`);
   const d: Destination = {
     address,

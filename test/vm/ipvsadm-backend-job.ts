@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   const after = sh(['-S', '-n']).trim();
   check('stop removes only ka-ts services', after === '-A -t 10.9.9.9:80 -s rr', after);
   check('stop stops the sync daemon', sh(['-L', '--daemon']).trim() === '', sh(['-L', '--daemon']));
+  sh(['-D', '-t', '10.9.9.9:80']); // leave an empty table for the next job
 }
 
 main().catch((e: unknown) => check('job ran to the end', false, (e as Error).stack ?? String(e))).finally(() => {

@@ -125,8 +125,9 @@ test('scheduler flags are normalised per scheduler in ipvsadm order; tunnel opti
   });
   const e = buildDesiredTable({ virtualServers: [v], health: new Map() }).table.services.get('-t 192.0.2.10:80');
   assert.deepEqual(e?.service.flags, ['sh-fallback', 'sh-port']);
-  assert.deepEqual(e?.dests.get('10.1.0.1:8080')?.tunnel, { type: 'gue', checksum: 'nocsum', port: 6080 });
-  assert.equal(e?.dests.get('10.1.0.2:8080')?.tunnel, undefined);
+  assert.deepEqual(e?.dests.get('10.1.0.1:80')?.tunnel, { type: 'gue', checksum: 'nocsum', port: 6080 });
+  assert.equal(e?.dests.get('10.1.0.2:80')?.method, 'tunnel');
+  assert.equal(e?.dests.get('10.1.0.2:80')?.tunnel, undefined);
 });
 
 test('bad input becomes a located diagnostic, the rest of the table is still built', () => {
@@ -163,9 +164,16 @@ test("the checkers' pool view, when given, decides membership and weights; metho
     ] }]]),
   });
   assert.equal(out.quorum.get('web'), false);
-  assert.deepEqual(dests(out.table), ['10.1.0.1:8080=0', '10.9.9.9:80=4']);
+  assert.deepEqual(dests(out.table), ['10.1.0.1:80=0', '10.9.9.9:80=4']);
   const e = out.table.services.get('-t 192.0.2.10:80');
   assert.equal(e?.dests.get('10.9.9.9:80')?.method, 'route');
-  assert.deepEqual(e?.dests.get('10.1.0.1:8080')?.tunnel, { type: 'gre', checksum: 'nocsum' });
+  assert.deepEqual(e?.dests.get('10.1.0.1:80')?.tunnel, { type: 'gre', checksum: 'nocsum' });
   assert.match(out.diagnostics[0]?.message ?? '', /checker pool names real server 10\.7\.7\.7:80, which the configuration does not have/);
+});
+
+test('DR and TUN destinations take the service port (the kernel cannot translate ports for them)', () => {
+  const v = vs({ realServers: [rs('10.1.0.1', { method: 'route' }), rs('10.1.0.2', { method: 'tunnel' }), rs('10.1.0.3')] });
+  assert.deepEqual(dests(buildDesiredTable({ virtualServers: [v], health: new Map() }).table), ['10.1.0.1:80=1', '10.1.0.2:80=1', '10.1.0.3:8080=1']);
+  const f = vs({ target: { kind: 'fwmark', fwmark: 3 }, realServers: [rs('10.1.0.1', { method: 'route' }), rs('10.1.0.3')] });
+  assert.deepEqual(dests(buildDesiredTable({ virtualServers: [f], health: new Map() }).table, '-f 3'), ['10.1.0.1:0=1', '10.1.0.3:8080=1']);
 });
