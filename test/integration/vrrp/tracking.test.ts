@@ -1,0 +1,74 @@
+// Issue 3: tracking moves mastership in a mixed pair, with ka-ts as the tracked master and the
+// real keepalived as the backup that must take over:
+//  - track_script failing (weight -60: 150 → 90 < 100) hands the VIP to keepalived; recovering
+//    takes it back (preempt);
+//  - the master's link going down puts ka-ts in FAULT and keepalived takes over; link back up,
+//    ka-ts returns through BACKUP and preempts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootSkipReason } from '../lib/netns.js';
+import { setDirectorLink } from './director-lab.js';
+import { instance, takeoverMs, withScenario } from './scenario.js';
+
+const VIP = '10.77.0.100';
+
+test('track_script failure moves mastership from ka-ts to keepalived and back', { skip: rootSkipReason() }, () => withScenario(async (s) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kt-vrrp-track-'));
+  const flag = join(dir, 'fail');
+  try {
+    const master = s.start(0, 'ka-ts', {
+      routerId: 'm',
+      scripts: [{ name: 'chk', script: `/bin/sh -c "test ! -e ${flag}"`, interval: 0.2, weight: -60, fall: 1, rise: 1 }],
+      instances: [instance({ priority: 150, state: 'MASTER', trackScripts: ['chk'] })],
+    });
+    await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+    const backup = s.start(1, 'keepalived', { routerId: 'b', instances: [instance({ priority: 100, state: 'BACKUP' })] });
+    await backup.waitForState('VI_1', 'BACKUP', takeoverMs(0.2));
+    assert.ok(s.wire.adverts(51, s.d1.mac).every((f) => f.priority === 150));
+
+    const t0 = Date.now();
+    writeFileSync(flag, '');
+    await backup.waitForState('VI_1', 'MASTER', takeoverMs(0.2) + 1000);
+    await master.waitForState('VI_1', 'BACKUP', 2000);
+    assert.ok(s.wire.adverts(51, s.d1.mac, t0).some((f) => f.priority === 90), 'ka-ts advertised its lowered priority 90');
+    assert.equal(await backup.holds(VIP), true);
+    assert.equal(await master.holds(VIP), false);
+    await s.wire.waitAnnouncement(VIP, s.d2.mac, t0, 3000);
+
+    const t1 = Date.now();
+    unlinkSync(flag);
+    await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2) + 1000);
+    await backup.waitForState('VI_1', 'BACKUP', 2000);
+    assert.equal(await master.holds(VIP), true);
+    assert.equal(await backup.holds(VIP), false);
+    await s.wire.waitAnnouncement(VIP, s.d1.mac, t1, 3000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}));
+
+test('link down puts the ka-ts master in FAULT, keepalived takes over; link up, ka-ts preempts back', { skip: rootSkipReason() }, () => withScenario(async (s) => {
+  const master = s.start(0, 'ka-ts', { routerId: 'm', instances: [instance({ priority: 150, state: 'MASTER' })] });
+  await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+  const backup = s.start(1, 'keepalived', { routerId: 'b', instances: [instance({ priority: 100, state: 'BACKUP' })] });
+  await backup.waitForState('VI_1', 'BACKUP', takeoverMs(0.2));
+
+  const t0 = Date.now();
+  await setDirectorLink(s.dl, 0, false);
+  await master.waitForState('VI_1', 'FAULT', 3000);
+  await backup.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+  assert.equal(await master.holds(VIP), false, 'a FAULT instance releases its VIPs');
+  assert.equal(await backup.holds(VIP), true);
+  await s.wire.waitAnnouncement(VIP, s.d2.mac, t0, 3000);
+
+  const t1 = Date.now();
+  await setDirectorLink(s.dl, 0, true);
+  await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2) + 1000);
+  await backup.waitForState('VI_1', 'BACKUP', 2000);
+  assert.ok(master.notifications().some((n) => n.state === 'BACKUP' && n.atMs >= t1), 'ka-ts left FAULT through BACKUP');
+  assert.equal(await master.holds(VIP), true);
+  await s.wire.waitAnnouncement(VIP, s.d1.mac, t1, 3000);
+}));
