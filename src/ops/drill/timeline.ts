@@ -68,8 +68,9 @@ export function theoryFor(o: Pick<DrillObservation, 'scenario' | 'advertInt' | '
   switch (o.scenario) {
     case 'kill': return { ms: down, text: `master down interval 3 × ${o.advertInt} s + skew ${s(skew)} s = ${s(down)} s` };
     case 'demote': return { ms: down + o.advertInt * 1000, text: `next advert ≤ ${o.advertInt} s + master down interval ${s(down)} s (a backup ignores lower-priority adverts)` };
-    case 'stop':
-    case 'link-down': return { ms: skew, text: `priority-0 advert → skew ${s(skew)} s` };
+    // The link is down, so the old master's priority-0 advert cannot reach the backup.
+    case 'link-down': return { ms: down, text: `no advert gets out: master down interval 3 × ${o.advertInt} s + skew ${s(skew)} s = ${s(down)} s` };
+    case 'stop': return { ms: skew, text: `priority-0 advert → skew ${s(skew)} s` };
     case 'script-fail': return { ms: o.scriptInterval * 1000 + skew, text: `script interval ${o.scriptInterval} s + priority-0 advert → skew ${s(skew)} s` };
   }
 }

@@ -59,6 +59,16 @@ export function renderDirectorConf(cfg: LabConfig, plan: LabPlan, opts: Director
     added.push(`advert_int ${opts.advertInt} on every instance`);
   }
 
+  // keepalived resolves track_script names while parsing, so the script must come first.
+  lines.unshift(
+    '! --- added by ka-ts lab: a tracked health file the drill can remove ---',
+    `vrrp_script ${LAB_TRACK_SCRIPT} {`,
+    `    script "/usr/bin/test -e ${opts.healthFile}"`,
+    '    interval 1',
+    '    fall 1',
+    '    rise 1',
+    '}',
+  );
   // Line numbers above refer to the original text; a prepended global_defs shifts them.
   const shift = lines.length - cfg.text.split('\n').length;
   const shifted = new Map([...inserts].map(([k, v]) => [k + shift, v]));
@@ -66,12 +76,6 @@ export function renderDirectorConf(cfg: LabConfig, plan: LabPlan, opts: Director
   const tail: string[] = [
     '',
     '! --- added by ka-ts lab ---',
-    `vrrp_script ${LAB_TRACK_SCRIPT} {`,
-    `    script "/usr/bin/test -e ${opts.healthFile}"`,
-    '    interval 1',
-    '    fall 1',
-    '    rise 1',
-    '}',
   ];
   if (dip) {
     const adv = opts.advertInt ?? (tree.find((n) => n.keyword === 'vrrp_instance')?.children.find((c) => c.keyword === 'advert_int')?.args[0] ?? '1');
