@@ -1,5 +1,6 @@
 import { VRRP_STATE_CODE, type DaemonSnapshot, type VrrpInstanceSnapshot } from '../snapshot.js';
 import { formatVip } from './vip-format.js';
+import { statValue } from './stats-dump.js';
 
 /**
  * Renders /tmp/keepalived.json (SIGJSON) as keepalived 2.2.7's vrrp_json.c does: an array with
@@ -77,19 +78,19 @@ function instanceData(i: VrrpInstanceSnapshot, commands: ReadonlyMap<string, str
 function instanceStats(i: VrrpInstanceSnapshot): Record<string, number> {
   const c = i.counters;
   return {
-    advert_rcvd: c.advertRcvd,
-    advert_sent: c.advertSent,
-    become_master: c.becomeMaster,
-    release_master: c.releaseMaster,
-    packet_len_err: c.packetLenErr,
-    advert_interval_err: c.advertIntervalErr,
-    ip_ttl_err: c.ipTtlErr,
-    invalid_type_rcvd: c.invalidTypeRcvd,
-    addr_list_err: c.addrListErr,
-    invalid_authtype: c.invalidAuthtype,
-    authtype_mismatch: c.authtypeMismatch,
-    auth_failure: c.authFailure,
-    pri_zero_rcvd: c.priZeroRcvd,
-    pri_zero_sent: c.priZeroSent,
+    advert_rcvd: statValue(c.advertRcvd),
+    advert_sent: statValue(c.advertSent),
+    become_master: statValue(c.becomeMaster),
+    release_master: statValue(c.releaseMaster),
+    packet_len_err: statValue(c.packetLenErr),
+    advert_interval_err: statValue(c.advertIntervalErr),
+    ip_ttl_err: statValue(c.ipTtlErr),
+    invalid_type_rcvd: statValue(c.invalidTypeRcvd),
+    addr_list_err: statValue(c.addrListErr),
+    invalid_authtype: statValue(c.invalidAuthtype),
+    authtype_mismatch: statValue(c.authtypeMismatch),
+    auth_failure: statValue(c.authFailure),
+    pri_zero_rcvd: statValue(c.priZeroRcvd),
+    pri_zero_sent: statValue(c.priZeroSent),
   };
 }

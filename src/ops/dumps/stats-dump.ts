@@ -21,30 +21,33 @@ export function statsKey(code: string): string {
   return code.replace(/[:\r\n]/g, '_').trim() || 'unknown';
 }
 
+/** The exporters Atoi every value: print a whole, non-negative number whatever the engine handed us. */
+export const statValue = (v: number): number => (Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+
 function renderInstanceStats(out: string[], i: VrrpInstanceSnapshot): void {
   const c = i.counters;
   out.push(`VRRP Instance: ${i.name}`);
   out.push('  Advertisements:');
-  out.push(`    Received: ${c.advertRcvd}`);
-  out.push(`    Sent: ${c.advertSent}`);
-  out.push(`  Became master: ${c.becomeMaster}`);
-  out.push(`  Released master: ${c.releaseMaster}`);
+  out.push(`    Received: ${statValue(c.advertRcvd)}`);
+  out.push(`    Sent: ${statValue(c.advertSent)}`);
+  out.push(`  Became master: ${statValue(c.becomeMaster)}`);
+  out.push(`  Released master: ${statValue(c.releaseMaster)}`);
   out.push('  Packet Errors:');
-  out.push(`    Length: ${c.packetLenErr}`);
-  out.push(`    TTL: ${c.ipTtlErr}`);
-  out.push(`    Invalid Type: ${c.invalidTypeRcvd}`);
-  out.push(`    Advertisement Interval: ${c.advertIntervalErr}`);
-  out.push(`    Address List: ${c.addrListErr}`);
+  out.push(`    Length: ${statValue(c.packetLenErr)}`);
+  out.push(`    TTL: ${statValue(c.ipTtlErr)}`);
+  out.push(`    Invalid Type: ${statValue(c.invalidTypeRcvd)}`);
+  out.push(`    Advertisement Interval: ${statValue(c.advertIntervalErr)}`);
+  out.push(`    Address List: ${statValue(c.addrListErr)}`);
   out.push('  Authentication Errors:');
-  out.push(`    Invalid Type: ${c.invalidAuthtype}`);
-  out.push(`    Type Mismatch: ${c.authtypeMismatch}`);
-  out.push(`    Failure: ${c.authFailure}`);
+  out.push(`    Invalid Type: ${statValue(c.invalidAuthtype)}`);
+  out.push(`    Type Mismatch: ${statValue(c.authtypeMismatch)}`);
+  out.push(`    Failure: ${statValue(c.authFailure)}`);
   out.push('  Priority Zero:');
-  out.push(`    Received: ${c.priZeroRcvd}`);
-  out.push(`    Sent: ${c.priZeroSent}`);
+  out.push(`    Received: ${statValue(c.priZeroRcvd)}`);
+  out.push(`    Sent: ${statValue(c.priZeroSent)}`);
   const others = Object.entries(c.drops).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
   if (others.length > 0) {
     out.push('  Other Drops:');
-    for (const [code, n] of others) out.push(`    ${statsKey(code)}: ${n}`);
+    for (const [code, n] of others) out.push(`    ${statsKey(code)}: ${statValue(n)}`);
   }
 }

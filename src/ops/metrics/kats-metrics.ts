@@ -42,6 +42,12 @@ const KEEPALIVED_DROP_REASONS: readonly [keyof Omit<VrrpInstanceCounters, 'drops
   ['authFailure', 'auth_failure'],
 ];
 
+/**
+ * Counts from the snapshot as prom-client accepts them: a Counter throws on a negative or
+ * non-finite increment, and one bad number must not turn every scrape into an error.
+ */
+const count = (v: number): number => (Number.isFinite(v) && v > 0 ? v : 0);
+
 const INSTANCE_LABELS = ['iname', 'intf', 'vrid'] as const;
 const COMMON_LABELS = ['iname', 'intf', 'vrid', 'state'] as const;
 const RS_LABELS = ['virtual_server', 'protocol', 'real_server'] as const;
@@ -127,13 +133,13 @@ export class KatsMetrics {
           const cl = { ...rsl, checker: c.type, target: c.target };
           this.checkUp.set(cl, c.result === 'up' ? 1 : c.result === 'down' ? 0 : -1);
           if (c.lastLatencyMs !== undefined) this.checkLatency.set(cl, c.lastLatencyMs / 1000);
-          this.checkRuns.inc(cl, c.checksRun);
-          this.checkFailures.inc(cl, c.checksFailed);
+          this.checkRuns.inc(cl, count(c.checksRun));
+          this.checkFailures.inc(cl, count(c.checksFailed));
         }
       }
     }
-    this.reloads.inc({ result: 'ok' }, snap.reloads.total - snap.reloads.failed);
-    this.reloads.inc({ result: 'failed' }, snap.reloads.failed);
+    this.reloads.inc({ result: 'ok' }, count(snap.reloads.total - snap.reloads.failed));
+    this.reloads.inc({ result: 'failed' }, count(snap.reloads.failed));
     const last = snap.reloads.last;
     if (last) {
       this.lastReloadOk.set(last.ok ? 1 : 0);
@@ -156,15 +162,15 @@ export class KatsMetrics {
     // keepalived_vrrp_state has one series per VIP, labelled with the address as the exporter's
     // parseVIP takes it (word 0 of the dump line: "10.0.0.1/24").
     for (const vip of i.vips) this.vrrpState.set({ ...il, intf: vip.dev, ip_address: `${vip.address}/${vip.prefixLen}` }, code);
-    for (const [field] of KEEPALIVED_COUNTERS) this.keepalivedCounters.get(field)!.inc(cl, i.counters[field]);
-    this.garpDelay.inc(cl, i.garp?.delayS ?? 0);
+    for (const [field] of KEEPALIVED_COUNTERS) this.keepalivedCounters.get(field)!.inc(cl, count(i.counters[field]));
+    this.garpDelay.inc(cl, count(i.garp?.delayS ?? 0));
     this.instanceState.set(il, code);
     this.priority.set(il, i.basePriority);
     this.effectivePriority.set(il, i.effectivePriority);
     if (i.lastTransition) this.lastTransition.set(il, i.lastTransition.atMs / 1000);
     this.vipsSet.set(il, i.vipsSet ? 1 : 0);
-    for (const [field, reason] of KEEPALIVED_DROP_REASONS) this.drops.inc({ ...il, reason }, i.counters[field]);
-    for (const [reason, n] of Object.entries(i.counters.drops)) this.drops.inc({ ...il, reason }, n);
+    for (const [field, reason] of KEEPALIVED_DROP_REASONS) this.drops.inc({ ...il, reason }, count(i.counters[field]));
+    for (const [reason, n] of Object.entries(i.counters.drops)) this.drops.inc({ ...il, reason }, count(n));
   }
 
   private clearSnapshotSeries(): void {

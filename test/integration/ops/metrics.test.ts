@@ -123,3 +123,22 @@ test('a port already in use gives a typed error', async () => {
     await a.close();
   }
 });
+
+test('nonsense numbers in the snapshot never break a scrape', async () => {
+  const base = sampleSnapshot();
+  const first = base.instances[0]!;
+  const snap: DaemonSnapshot = {
+    ...base,
+    instances: [{ ...first, counters: { ...first.counters, advertRcvd: -5, advertSent: Number.NaN, drops: { odd: Number.POSITIVE_INFINITY } } }],
+    reloads: { total: 1, failed: 3 },
+  };
+  const server = await startMetricsServer({ host: '127.0.0.1', port: 0, snapshot: () => snap });
+  try {
+    const { samples } = await scrape(server.port);
+    assert.equal(sample(samples, 'keepalived_up'), 1);
+    assert.equal(sample(samples, 'keepalived_advertisements_received_total{iname=VI_1,intf=eth0,state=MASTER,vrid=51}'), 0);
+    assert.equal(sample(samples, 'kats_reloads_total{result=ok}'), 0);
+  } finally {
+    await server.close();
+  }
+});

@@ -115,3 +115,13 @@ test('writeDump writes mode 0600 under $TMPDIR, atomically replacing a planted s
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('counters that are not whole non-negative numbers are written as 0, so the exporters still parse', () => {
+  const base = sampleSnapshot();
+  const first = base.instances[0]!;
+  const bad = { ...base, instances: [{ ...first, counters: { ...first.counters, advertRcvd: Number.NaN, advertSent: -1, becomeMaster: 2.7 } }] };
+  const st = mehdyParseStats(renderStatsDump(bad)).get('VI_1')!;
+  assert.deepEqual([st.advert_rcvd, st.advert_sent, st.become_master], [0, 0, 2]);
+  const js = exporterParseJson(renderJsonDump(bad))[0]!.stats;
+  assert.deepEqual([js.advert_rcvd, js.advert_sent, js.become_master], [0, 0, 2]);
+});
