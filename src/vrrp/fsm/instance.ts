@@ -5,7 +5,9 @@
  * API (stable):
  *   const m = new VrrpInstanceMachine(spec: VrrpInstanceSpec)
  *   m.handle(event: VrrpEvent, now: number): VrrpEffect[]   // now = monotonic ms (performance.now())
- *   m.nextDeadline(): number | undefined                     // when to deliver { type: 'timerExpired' }
+ *   m.nextDeadline(): number | undefined                     // when to deliver { type: 'timerExpired' };
+ *                                                            // may be ≤ now (e.g. a priority rise shortened
+ *                                                            // the down timer): then it is due at once
  *   m.state: VrrpState                                       // 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT'
  *   m.effectivePriority: number                              // the priority adverts carry
  *   m.decodeExpectation(): DecodeExpectation                 // pass in DecodeContext.expected
