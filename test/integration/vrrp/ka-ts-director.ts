@@ -1,7 +1,7 @@
 // ka-ts's VRRP side as a test director: the standalone entry with a JSON config in a namespace.
 // It takes the same description as KeepalivedPeer and reports state the same way (a notify script
 // appending `TYPE name STATE priority` to a file), so one test body can run against either.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -14,6 +14,18 @@ export function standaloneEntryPath(): string {
   const here = new URL('.', import.meta.url).pathname;
   // this file is <out>/test/integration/vrrp/ka-ts-director.js; the entry is <out>/src/vrrp/engine/standalone.js
   return join(here, '..', '..', '..', 'src', 'vrrp', 'engine', 'standalone.js');
+}
+
+function writeConfig(dir: string, spec: KaPeerSpec): void {
+  const notify = join(dir, 'notify.sh');
+  const conf: StandaloneConfig = {
+    routerId: spec.routerId,
+    instances: spec.instances.map((i) => ({ ...i, notify })),
+    ...(spec.scripts ? { scripts: spec.scripts } : {}),
+    ...(spec.syncGroups ? { syncGroups: spec.syncGroups.map((g) => ({ ...g, notify })) } : {}),
+  };
+  writeFileSync(join(dir, 'vrrp.json.tmp'), JSON.stringify(conf, null, 1));
+  renameSync(join(dir, 'vrrp.json.tmp'), join(dir, 'vrrp.json'));
 }
 
 export class KaTsDirector {
@@ -35,15 +47,15 @@ export class KaTsDirector {
     const notify = join(dir, 'notify.sh');
     writeFileSync(notify, `#!/bin/sh\necho "$(date +%s%N) $1 $2 $3 $4" >> ${join(dir, 'notify.log')}\n`);
     chmodSync(notify, 0o755);
-    const conf: StandaloneConfig = {
-      routerId: spec.routerId,
-      instances: spec.instances.map((i) => ({ ...i, notify })),
-      ...(spec.scripts ? { scripts: spec.scripts } : {}),
-      ...(spec.syncGroups ? { syncGroups: spec.syncGroups.map((g) => ({ ...g, notify })) } : {}),
-    };
-    writeFileSync(join(dir, 'vrrp.json'), JSON.stringify(conf, null, 1));
+    writeConfig(dir, spec);
     const child = lab.spawn(ns, process.execPath, [standaloneEntryPath(), join(dir, 'vrrp.json')]);
     return new KaTsDirector(lab, ns, spec, dir, child);
+  }
+
+  /** Rewrites the config and sends SIGHUP (the standalone entry reloads in place). */
+  reload(spec: KaPeerSpec): void {
+    writeConfig(this.dir, spec);
+    this.child.kill('SIGHUP');
   }
 
   holds(vip: string): Promise<boolean> {
