@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Level, type Logger, type StreamEntry } from 'pino';
 import pretty from 'pino-pretty';
+import { formatConsoleLine } from './console-line.js';
 import { parseFacility } from './syslog-format.js';
 import { SyslogSink } from './syslog-sink.js';
 
@@ -62,27 +63,29 @@ function syslogStream(sink: SyslogSink): DestinationStream {
   };
 }
 
-const prettyOptions = {
-  sync: true,
-  colorize: false,
-  // keepalived's console lines start with ctime: "Mon Nov 23 09:57:32 2026: ..."
-  translateTime: 'SYS:ddd mmm dd HH:MM:ss.l yyyy',
-  ignore: 'pid,hostname,name',
-  singleLine: true,
-} as const;
+/** pino-pretty in-process and synchronous, printing keepalived-shaped lines (console-line.ts). */
+function prettyOptions(detail: boolean): pretty.PrettyOptions {
+  return {
+    sync: true,
+    colorize: false,
+    hideObject: true,
+    ignore: 'time,level,pid,hostname,name',
+    messageFormat: (log) => formatConsoleLine(log, detail),
+  };
+}
 
 export function createLogger(opts: LoggerOptions = {}): KatsLogger {
   const level: Level = opts.level ?? (opts.detail ? 'debug' : 'info');
   const streams: StreamEntry[] = [];
   const closers: (() => Promise<void> | void)[] = [];
   if (opts.console && !opts.json) {
-    streams.push({ level, stream: pretty({ ...prettyOptions, destination: opts.consoleStream ?? 2 }) });
+    streams.push({ level, stream: pretty({ ...prettyOptions(!!opts.detail), destination: opts.consoleStream ?? 2 }) });
   } else {
     streams.push({ level, stream: opts.jsonStream ?? pino.destination({ dest: 1, sync: true }) });
   }
   if (opts.file) {
     const dest = pino.destination({ dest: opts.file, sync: true, mkdir: true, append: true });
-    streams.push({ level, stream: opts.json ? dest : pretty({ ...prettyOptions, destination: dest }) });
+    streams.push({ level, stream: opts.json ? dest : pretty({ ...prettyOptions(!!opts.detail), destination: dest }) });
     closers.push(() => dest.flushSync());
   }
   let syslog: SyslogSink | undefined;

@@ -25,15 +25,23 @@ function capture(): Writable & { lines: string[] } {
   return Object.assign(w, { lines });
 }
 
-test('-l gives human-readable lines; events carry their reason', async () => {
+test('-l gives keepalived-shaped lines; events carry their reason; -D adds the structured fields', async () => {
   const out = capture();
   const { logger, close } = createLogger({ console: true, syslog: false, consoleStream: out });
   logTransition(logger, { instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired', priority: 100 });
+  logger.warn({ instance: 'VI_2' }, 'careful');
   logger.debug('hidden without -D');
   await close();
-  assert.equal(out.lines.length, 1);
-  assert.match(out.lines[0]!, /^\[(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d\.\d{3} \d{4}\] INFO: \(VI_1\) Entering MASTER STATE \(from BACKUP: master down timer expired\)/);
-  assert.ok(out.lines[0]!.includes('"event":"vrrp_transition"'), 'structured fields are kept on the line');
+  assert.equal(out.lines.length, 2);
+  assert.match(out.lines[0]!, /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d \d{4}: \(VI_1\) Entering MASTER STATE \(from BACKUP: master down timer expired\)$/);
+  assert.match(out.lines[1]!, /: WARNING: careful$/);
+  const detailed = capture();
+  const d = createLogger({ console: true, detail: true, syslog: false, consoleStream: detailed });
+  logTransition(d.logger, { instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'x', priority: 100 });
+  d.logger.debug('shown with -D');
+  await d.close();
+  assert.ok(detailed.lines[0]!.endsWith('{"event":"vrrp_transition","instance":"VI_1","from":"BACKUP","to":"MASTER","reason":"x","priority":100}'));
+  assert.match(detailed.lines[1]!, /: DEBUG: shown with -D$/);
 });
 
 test('without -l (or with --log-json) records are JSON with the event fields; -D enables debug', async () => {
@@ -62,8 +70,8 @@ test('-g FILE appends readable lines to the file', async () => {
   await close();
   const lines = (await readFile(file, 'utf8')).trim().split('\n');
   assert.equal(lines.length, 2);
-  assert.match(lines[0]!, /INFO: first$/);
-  assert.match(lines[1]!, /WARN: second$/);
+  assert.match(lines[0]!, /\d{4}: first$/);
+  assert.match(lines[1]!, /\d{4}: WARNING: second$/);
 });
 
 test('syslog gets one RFC 3164 record per log line with the -S facility and mapped severity', async () => {
