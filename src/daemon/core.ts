@@ -1,0 +1,158 @@
+// The parent's behaviour once running: answering control requests, reloading, writing
+// keepalived's dump files, serving metrics, relaying child events and stopping in order.
+import type { DaemonOptions } from '../cli/flags.js';
+import type { Logger } from './logger.js';
+import type { DaemonPaths } from './paths.js';
+import type { Supervisor } from './supervisor.js';
+import type { ChildOptions } from './child-options.js';
+import type { ControlRequest } from './control-protocol.js';
+import { loadConfig } from '../config/load.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import { notifySystemd } from './systemd-notify.js';
+import { childModulePath } from './child-modules.js';
+import { emptySnapshot, type DaemonSnapshot, type ReloadRecord } from '../ops/snapshot.js';
+import { version } from '../cli/version.js';
+import { writeDump, type DumpKind } from '../ops/dumps.js';
+import { startMetricsServer, type MetricsServer } from '../ops/metrics-server.js';
+
+export interface CoreDeps {
+  opts: DaemonOptions;
+  log: Logger;
+  supervisor: Supervisor;
+  childOptions: ChildOptions;
+  paths: DaemonPaths;
+  model: KeepalivedConfig;
+}
+
+
+export class DaemonCore {
+  stopping = false;
+  controlCounters: { requests: number; badRequests: number; failedRequests: number } = { requests: 0, badRequests: 0, failedRequests: 0 };
+  readonly reloads: { total: number; failed: number; last?: ReloadRecord } = { total: 0, failed: 0 };
+  private readonly startedAtMs = Date.now();
+  private metrics: MetricsServer | undefined;
+  private reloading: Promise<unknown> | undefined;
+  private model: KeepalivedConfig;
+
+  constructor(private readonly d: CoreDeps) {
+    this.model = d.model;
+  }
+
+  hasVrrp(m: KeepalivedConfig): boolean {
+    return m.vrrpInstances.length > 0;
+  }
+
+  hasCheckers(m: KeepalivedConfig): boolean {
+    return m.virtualServers.length > 0;
+  }
+
+  onChildEvent(name: string, event: string, data: unknown): void {
+    if (name === 'vrrp' && event === 'ready') notifySystemd('READY=1', this.d.log);
+    // The checkers need to know which VIPs this director is MASTER for (ha_suspend).
+    if (name === 'vrrp' && event === 'vrrp-state') this.d.supervisor.rpc('checkers')?.notify('vrrp-state', data);
+    if (name === 'checkers' && event === 'ready') this.d.supervisor.rpc('vrrp')?.request('resend-state', {}).catch(() => undefined);
+  }
+
+  /** One consistent view of the whole daemon, gathered from the children. */
+  async snapshot(): Promise<DaemonSnapshot> {
+    const snap = emptySnapshot({
+      version: version(),
+      startedAtMs: this.startedAtMs,
+      configFile: this.d.opts.useFile,
+      ...(this.model.globalDefs.routerId !== undefined ? { routerId: this.model.globalDefs.routerId } : {}),
+      children: Object.fromEntries(this.d.supervisor.names().map((n) => [n, { pid: this.d.supervisor.pid(n) ?? null, restarts: this.d.supervisor.restarts.get(n) ?? 0 }])),
+      reloads: { ...this.reloads },
+    });
+    const parts = await Promise.allSettled(this.d.supervisor.names().map(async (n) => [n, await this.d.supervisor.rpc(n)?.request('snapshot')] as const));
+    for (const p of parts) {
+      if (p.status === 'fulfilled' && p.value[1]) Object.assign(snap, p.value[1]);
+      else if (p.status === 'rejected') this.d.log.warn(`snapshot: ${(p.reason as Error).message}`);
+    }
+    return snap;
+  }
+
+  async control(req: ControlRequest): Promise<unknown> {
+    switch (req.cmd) {
+      case 'status': case 'stats':
+        return await this.snapshot();
+      case 'reload':
+        return await this.reload('control socket');
+      case 'demote': case 'restore': {
+        const vrrp = this.d.supervisor.rpc('vrrp');
+        if (!vrrp) throw new Error('no VRRP process is running');
+        return await vrrp.request(req.cmd, req);
+      }
+    }
+  }
+
+  /**
+   * Parses the new configuration first; an invalid one is logged and the running state is kept
+   * untouched. A valid one is handed to each child, which applies only the difference.
+   */
+  async reload(reason: string): Promise<{ result: 'ok' | 'rejected'; diagnostics: unknown[] }> {
+    while (this.reloading) await this.reloading.catch(() => undefined);
+    const run = this.doReload(reason);
+    this.reloading = run;
+    try {
+      return await run;
+    } finally {
+      this.reloading = undefined;
+    }
+  }
+
+  private async doReload(reason: string): Promise<{ result: 'ok' | 'rejected'; diagnostics: unknown[] }> {
+    const { log, opts, supervisor } = this.d;
+    this.reloads.total++;
+    const atMs = Date.now();
+    const started = performance.now();
+    const next = await loadConfig(opts.useFile, { configId: opts.configId });
+    if (!next.model || next.exitCode === 2 || next.exitCode === 4) {
+      this.reloads.failed++;
+      this.reloads.last = { atMs, ok: false, durationMs: performance.now() - started, message: `${opts.useFile} is invalid (config test exit code ${next.exitCode}); running configuration kept` };
+      log.error({ reason, diagnostics: next.diagnostics }, `reload (${reason}) rejected: ${opts.useFile} is invalid; keeping the running configuration`);
+      return { result: 'rejected', diagnostics: next.diagnostics };
+    }
+    this.model = next.model;
+    for (const [name, wanted] of [['vrrp', !opts.checkOnly && (opts.all || this.hasVrrp(next.model))], ['checkers', !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model))]] as const) {
+      const rpc = supervisor.rpc(name);
+      if (rpc && wanted) await rpc.request('reload', {}, 30_000);
+      else if (rpc && !wanted) await supervisor.stop([name]).then(() => undefined);
+      else if (!rpc && wanted) {
+        supervisor.start({
+          name,
+          modulePath: childModulePath(name),
+          options: this.d.childOptions,
+          pidFile: name === 'vrrp' ? this.d.paths.vrrpPidFile : this.d.paths.checkersPidFile,
+        });
+      }
+    }
+    this.reloads.last = { atMs, ok: true, durationMs: performance.now() - started, message: 'applied' };
+    log.info({ reason, ms: Math.round(performance.now() - started) }, `reload (${reason}) applied`);
+    return { result: 'ok', diagnostics: next.diagnostics };
+  }
+
+  async dump(kind: DumpKind): Promise<void> {
+    try {
+      const file = await writeDump(kind, await this.snapshot());
+      this.d.log.info(`wrote ${file}`);
+    } catch (err) {
+      this.d.log.error(`cannot write the ${kind} dump: ${(err as Error).message}`);
+    }
+  }
+
+  async clearStats(): Promise<void> {
+    await Promise.allSettled(this.d.supervisor.names().map((n) => this.d.supervisor.rpc(n)?.request('clear-stats')));
+    this.d.log.info('statistics cleared');
+  }
+
+  async startMetrics(host: string, port: number): Promise<void> {
+    this.metrics = await startMetricsServer({ host, port, snapshot: () => this.snapshot(), onError: (err) => this.d.log.warn(`metrics: ${(err as Error).message}`) });
+  }
+
+  /** keepalived's order: VRRP first (priority 0, VIPs released), then checkers (IPVS cleanup). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.d.supervisor.stop(['vrrp', 'checkers']);
+    await this.metrics?.close();
+  }
+}
