@@ -50,15 +50,14 @@ export function renderStatus(snap: DaemonSnapshot): string {
   out.push('', 'IP Virtual Server (ka-ts view; the kernel table is `ipvsadm -Ln`)');
   if (snap.virtualServers.length === 0) out.push('  (no virtual servers)');
   else {
-    const rows = [['Prot LocalAddress:Port Scheduler Flags', '', '', '', ''], ['  -> RemoteAddress:Port', 'Forward', 'Weight', 'State', 'Last check']];
+    // One-cell rows (the headings and each virtual server) span the line, as in ipvsadm.
+    const rows: string[][] = [['Prot LocalAddress:Port Scheduler Flags'], ['  -> RemoteAddress:Port', 'Forward', 'Weight', 'State', 'Last check']];
     for (const vs of snap.virtualServers) {
-      rows.push([virtualServerLine(vs), '', '', '', '']);
+      rows.push([virtualServerLine(vs)]);
       for (const rs of vs.realServers) rows.push(realServerRow(rs, snap.takenAtMs));
       if (vs.sorryServer) rows.push([`  -> ${vs.sorryServer} (sorry server)`, '', '', vs.sorryServerActive ? 'ACTIVE' : 'standby', '']);
     }
-    // Virtual server lines span the whole row, as in ipvsadm: format them outside the table.
-    const table = formatTable(rows.map((row) => (row[1] === '' && !row[0]!.startsWith('  ') ? [row[0]!] : row)));
-    out.push(...table);
+    out.push(...formatTable(rows));
   }
   return out.join('\n') + '\n';
 }
