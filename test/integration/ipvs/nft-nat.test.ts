@@ -1,7 +1,8 @@
 // End to end through the kernel's nftables NAT: client → director (ka-ts reconciler, nft backend)
 // → three real HTTP servers, each in its own namespace. Traffic must spread over all three, never
 // reach a removed destination, come back to it when re-added, stick to one server with
-// persistence, survive someone deleting the table (drift repair), and stop must remove the table.
+// persistence, survive someone deleting the table (drift repair), work for sh, IPv6 and fwmark
+// services, and stop must remove the table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { processRunner } from '../../../src/ipvs/command-runner.js';
@@ -12,19 +13,22 @@ import { realServerKey, type RealServerHealth, type VirtualServerSpec } from '..
 import { NetnsLab, rootSkipReason } from '../lib/netns.js';
 
 const VIP = '192.0.2.10';
+const VIP_FWMARK = '192.0.2.20';
+const VIP6 = '2001:db8:2::10';
 const RS = ['10.1.0.11', '10.1.0.12', '10.1.0.13'];
+const RS6 = ['2001:db8:1::11', '2001:db8:1::12', '2001:db8:1::13'];
 
 const SERVER = `require('http').createServer((q, s) => s.end(process.argv[1])).listen(8080, () => console.log('ready'))`;
 // N sequential GETs, each on a new connection (a new conntrack entry, so a new scheduling decision).
-const CLIENT = `const http = require('http'); const n = Number(process.argv[1]); const out = [];
+const CLIENT = `const http = require('http'); const n = Number(process.argv[1]); const host = process.argv[2] || '${VIP}'; const out = [];
 (async () => { for (let i = 0; i < n; i++) out.push(await new Promise((res) => {
-  const q = http.get({ host: '${VIP}', port: 80, agent: false, timeout: 3000 }, (s) => { let b = ''; s.on('data', (d) => b += d); s.on('end', () => res(b)); });
+  const q = http.get({ host, port: 80, agent: false, timeout: 3000 }, (s) => { let b = ''; s.on('data', (d) => b += d); s.on('end', () => res(b)); });
   q.on('error', (e) => res('ERR ' + e.code)); q.on('timeout', () => { q.destroy(); res('ERR timeout'); });
 })); console.log(JSON.stringify(out)); })();`;
 
 const quietLog: IpvsLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-test('nft backend: NAT load balancing over three real servers, remove/re-add, persistence, drift repair, release', { skip: rootSkipReason(), timeout: 120_000 }, async () => {
+test('nft backend: NAT load balancing over three real servers: rr spread, remove/re-add, wrr, persistence, drift repair, sh, IPv6, fwmark, release', { skip: rootSkipReason(), timeout: 120_000 }, async () => {
   const lab = new NetnsLab('ipvs');
   let ctl: IpvsController | undefined;
   try {
@@ -33,15 +37,22 @@ test('nft backend: NAT load balancing over three real servers, remove/re-add, pe
     await lab.veth(dir, 'c0', cli, 'eth0');
     await lab.addAddr(dir, 'c0', '192.0.2.1/24');
     await lab.addAddr(dir, 'c0', `${VIP}/24`);
+    await lab.addAddr(dir, 'c0', `${VIP_FWMARK}/24`);
+    await lab.addAddr(dir, 'c0', '2001:db8:2::1/64');
+    await lab.addAddr(dir, 'c0', `${VIP6}/64`);
     await lab.addAddr(cli, 'eth0', '192.0.2.2/24');
+    await lab.addAddr(cli, 'eth0', '2001:db8:2::2/64');
     await lab.bridge(dir, 'br0');
     await lab.addAddr(dir, 'br0', '10.1.0.1/24');
-    await lab.exec(dir, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
+    await lab.addAddr(dir, 'br0', '2001:db8:1::1/64');
+    await lab.exec(dir, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
     for (const [i, addr] of RS.entries()) {
       const ns = await lab.addNs(`rs${i + 1}`);
       await lab.plugIntoBridge(ns, 'eth0', dir, 'br0', `p${i + 1}`);
       await lab.addAddr(ns, 'eth0', `${addr}/24`);
       await lab.ip(ns, ['route', 'add', 'default', 'via', '10.1.0.1']);
+      await lab.addAddr(ns, 'eth0', `${RS6[i]}/64`);
+      await lab.ip(ns, ['-6', 'route', 'add', 'default', 'via', '2001:db8:1::1']);
       const p = lab.spawn(ns, process.execPath, ['-e', SERVER, `rs${i + 1}`]);
       await new Promise<void>((resolve, reject) => {
         p.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
@@ -49,10 +60,10 @@ test('nft backend: NAT load balancing over three real servers, remove/re-add, pe
       });
     }
 
-    const get = async (n: number): Promise<string[]> => JSON.parse((await lab.exec(cli, process.execPath, ['-e', CLIENT, String(n)])).stdout) as string[];
+    const get = async (n: number, host = VIP): Promise<string[]> => JSON.parse((await lab.exec(cli, process.execPath, ['-e', CLIENT, String(n), host])).stdout) as string[];
     const count = (xs: string[]) => { if (process.env.KATS_DEBUG) console.log(xs.join(' ')); return xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {}); };
 
-    const spec = (opts: { persistence?: number; scheduler?: 'rr' | 'wrr'; weights?: number[] } = {}): VirtualServerSpec => ({
+    const spec = (opts: { persistence?: number; scheduler?: 'rr' | 'wrr' | 'sh'; weights?: number[] } = {}): VirtualServerSpec => ({
       id: 'web', target: { kind: 'addr', address: VIP, port: 80 }, protocol: 'tcp', scheduler: opts.scheduler ?? 'rr',
       ...(opts.persistence ? { persistence: { timeout: opts.persistence } } : {}),
       realServers: RS.map((address, i) => ({ address, port: 8080, weight: opts.weights?.[i] ?? 1, method: 'masq' as const })),
@@ -107,7 +118,24 @@ test('nft backend: NAT load balancing over three real servers, remove/re-add, pe
     assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], JSON.stringify(seen));
     assert.ok(ctl.stats.driftRepairs >= 2);
 
-    // 6. stop releases: the owned table is gone
+    // 8. more services at once: sh (one client → one server), IPv6, and a fwmark service (mark set
+    //    by the operator's own nftables table, as with iptables -j MARK in front of keepalived)
+    await lab.exec(dir, 'nft', ['add table ip operator']);
+    await lab.exec(dir, 'nft', ['add chain ip operator pre { type filter hook prerouting priority mangle; }']);
+    await lab.exec(dir, 'nft', [`add rule ip operator pre ip daddr ${VIP_FWMARK} tcp dport 80 meta mark set 7`]);
+    const web6: VirtualServerSpec = { id: 'web6', target: { kind: 'addr', address: VIP6, port: 80 }, protocol: 'tcp', scheduler: 'rr', realServers: RS6.map((address) => ({ address, port: 8080, weight: 1, method: 'masq' as const })) };
+    const fwm: VirtualServerSpec = { id: 'fwm', target: { kind: 'fwmark', fwmark: 7 }, protocol: 'tcp', scheduler: 'rr', realServers: RS.map((address) => ({ address, port: 8080, weight: 1, method: 'masq' as const })) };
+    const many = await ctl.update({ virtualServers: [spec({ scheduler: 'sh' }), web6, fwm] });
+    assert.deepEqual(many.outcomes.filter((o) => o.status !== 'ok'), []);
+    seen = count(await get(10));
+    assert.equal(Object.keys(seen).length, 1, `sh maps one client to one server: ${JSON.stringify(seen)}`);
+    assert.ok(!Object.keys(seen)[0]?.startsWith('ERR'), JSON.stringify(seen));
+    seen = count(await get(9, VIP6));
+    assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], `IPv6: ${JSON.stringify(seen)}`);
+    seen = count(await get(9, VIP_FWMARK));
+    assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs2', 'rs3'], `fwmark: ${JSON.stringify(seen)}`);
+
+    // 9. stop releases: the owned table is gone
     await ctl.stop();
     ctl = undefined;
     const listed = await lab.exec(dir, 'nft', ['list', 'table', 'inet', 'kats'], true);
