@@ -12,6 +12,7 @@ import { CheckScheduler, type SchedulerStats } from './scheduler.js';
 import { systemClock, systemTimers, type MonotonicClock, type TimerApi } from './clock.js';
 import { VirtualServerHealth } from './fsm/vs-health.js';
 import { closePingSessions } from './probes/ping.js';
+import { killRunningScripts } from './probes/misc.js';
 
 export interface CheckerServiceOptions {
   /** Probes in flight at most (default 256). */
@@ -230,6 +231,8 @@ export class CheckerService extends EventEmitter {
     this.scheduler.stop();
     this.jobs.clear();
     closePingSessions();
+    // Only this service runs MISC_CHECK scripts in the checker process: end the ones still running.
+    killRunningScripts();
     return events;
   }
 

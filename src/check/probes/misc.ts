@@ -10,6 +10,17 @@ import { splitCommandLine } from './command-line.js';
 
 const KILL_GRACE_MS = 2000;
 
+/** Process groups of the scripts running now, so stop() can end them instead of orphaning them. */
+const running = new Set<number>();
+
+/** SIGKILLs the process group of every MISC_CHECK script still running (service stop). */
+export function killRunningScripts(): number {
+  const n = running.size;
+  for (const pid of running) killGroup(pid, 'SIGKILL');
+  running.clear();
+  return n;
+}
+
 function killGroup(pid: number, sig: NodeJS.Signals): void {
   try { process.kill(-pid, sig); } catch { /* already gone */ }
 }
@@ -23,6 +34,7 @@ export function probeMisc(spec: MiscCheckSpec, configuredWeight: number): Promis
     if (spec.uid !== undefined) opts.uid = spec.uid;
     if (spec.gid !== undefined) opts.gid = spec.gid;
     const child = spawn(argv[0]!, argv.slice(1), opts);
+    if (child.pid) running.add(child.pid);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
@@ -38,6 +50,7 @@ export function probeMisc(spec: MiscCheckSpec, configuredWeight: number): Promis
       resolve(failResult(elapsedSince(start), `cannot run ${argv[0]}: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     });
     child.once('exit', (code, signal) => {
+      if (child.pid) running.delete(child.pid);
       clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
       // Children the script left behind die with it, as keepalived kills the whole group.

@@ -10,7 +10,7 @@ import { probeHttp } from '../../../src/check/probes/http.js';
 import { probeUdp } from '../../../src/check/probes/udp.js';
 import { probeDns } from '../../../src/check/probes/dns.js';
 import { probeSmtp } from '../../../src/check/probes/smtp.js';
-import { probeMisc } from '../../../src/check/probes/misc.js';
+import { probeMisc, killRunningScripts } from '../../../src/check/probes/misc.js';
 import { parseKeepalivedHex } from '../../../src/check/probes/hex-string.js';
 import type { ConnectSpec, HttpCheckSpec } from '../../../src/check/spec.js';
 import * as S from './servers.js';
@@ -206,5 +206,15 @@ describe('MISC_CHECK', () => {
     const childPid = Number(readFileSync(pidFile, 'utf8').trim());
     await new Promise((res) => setTimeout(res, 100));
     assert.equal(existsSync(`/proc/${childPid}`) && !readFileSync(`/proc/${childPid}/stat`, 'utf8').includes(') Z '), false, 'the script\'s child was killed with its group');
+  });
+
+  test('scripts still running when the checker stops are killed', async () => {
+    const pidFile = join(dir, 'running.pid');
+    const slow = script('running.sh', `echo $$ > ${pidFile}\nsleep 30`);
+    const pending = probeMisc({ type: 'MISC_CHECK', path: slow, timeoutMs: 20000, dynamic: false }, 1);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(killRunningScripts(), 1);
+    const r = await pending;
+    assert.deepEqual([r.ok, r.reason], [false, 'killed by SIGKILL']);
   });
 });
