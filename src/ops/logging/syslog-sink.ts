@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { priority, sanitizeMessage, severityOfPinoLevel } from './syslog-format.js';
 
 /**
@@ -32,7 +33,14 @@ export class SyslogSink {
 
   constructor(private readonly opts: SyslogSinkOptions) {
     this.socketPath = opts.socketPath ?? '/dev/log';
-    if (!opts.send) this.startLogger();
+    if (opts.send) return;
+    // Without a socket logger(1) would start, fail and exit, taking the first lines with it.
+    if (!existsSync(this.socketPath)) {
+      this.dead = true;
+      this.lastError = `no syslog socket at ${this.socketPath}`;
+      return;
+    }
+    this.startLogger();
   }
 
   /** Sends one record (pino level number and text message). */

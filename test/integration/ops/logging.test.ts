@@ -3,7 +3,7 @@
 // stream socket when the path is not a datagram socket, which Node can serve).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
@@ -97,15 +97,26 @@ test('syslog gets one RFC 3164 record per log line with the -S facility and mapp
 });
 
 test('when syslog is unreachable, records fall back to stderr and are counted, the daemon goes on', async () => {
-  const fallback: string[] = [];
   const { SyslogSink } = await import('../../../src/ops/logging/syslog-sink.js');
-  const sink = new SyslogSink({ facility: 3, ident: 'kats_test', socketPath: join(dir, 'no-such.sock'), fallback: (l) => fallback.push(l) });
-  // logger(1) exits when it cannot connect; wait until the sink has noticed, then log.
-  sink.log(30, 'first');
-  await waitFor(() => sink.lastError !== undefined, 5000);
-  sink.log(30, 'second');
-  await sink.close();
+  // No socket at all (a host without syslog): straight to the fallback, first line included.
+  const noSocket: string[] = [];
+  const a = new SyslogSink({ facility: 3, ident: 'kats_test', socketPath: join(dir, 'no-such.sock'), fallback: (l) => noSocket.push(l) });
+  a.log(30, 'first');
+  await a.close();
+  assert.deepEqual(noSocket, [`kats_test[${process.pid}]: first`]);
+  assert.match(a.lastError ?? '', /no syslog socket/);
+  // A socket path nobody listens on: logger(1) fails, the sink notices and falls back.
+  const stale = join(dir, 'stale.sock');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(stale, () => r()));
+  await new Promise<void>((r) => srv.close(() => r()));
+  await writeFile(stale, '');
+  const fallback: string[] = [];
+  const b = new SyslogSink({ facility: 3, ident: 'kats_test', socketPath: stale, fallback: (l) => fallback.push(l) });
+  b.log(30, 'lost-or-sent');
+  await waitFor(() => b.lastError !== undefined, 5000);
+  b.log(30, 'second');
+  await b.close();
   assert.ok(fallback.some((l) => l.endsWith('second')), fallback.join('|'));
-  assert.ok(sink.fallbacks >= 1);
-  assert.match(sink.lastError ?? '', /logger\(1\)/);
+  assert.match(b.lastError ?? '', /logger\(1\)/);
 });
