@@ -55,4 +55,44 @@ describe('replay of a keepalived 2.2.7 trace', () => {
     assert.deepEqual(rel.map((r) => r[1]), RECORDED.map((r) => r[1]));
     rel.forEach(([t], i) => assert.ok(Math.abs(t - RECORDED[i]![0]) <= 0.025, `${RECORDED[i]![1]} at ${t} s, keepalived at ${RECORDED[i]![0]} s`));
   });
+
+  // Backup side, recorded the same way: keepalived (priority 100, state BACKUP); a priority-150
+  // master injected from the peer. Times relative to the first injected advert.
+  const backupRun = (injections: Array<[number, number]>, until: number): number[] => {
+    const m = new VrrpInstanceMachine(v2spec('VI', '10.9.1.1', 100, { vips: ['10.9.1.100'] }));
+    const sent: number[] = [];
+    const note = (t: number, fx: VrrpEffect[]): void => {
+      for (const e of fx) if (e.type === 'sendAdvert') sent.push(t);
+    };
+    note(-300, m.handle({ type: 'start' }, -300));
+    const queue = [...injections];
+    for (;;) {
+      const d = m.nextDeadline() ?? Infinity;
+      const next = queue[0];
+      if (next && next[0] * 1000 <= d) {
+        queue.shift();
+        const advert = { version: 2 as const, family: 'ipv4' as const, vrid: 51, priority: next[1], advertIntMs: 1000, addresses: ['10.9.1.100'], authType: 0 as const, src: '10.9.1.2', checksumAgainstMulticastGroup: false };
+        note(next[0] * 1000, m.handle({ type: 'advertReceived', advert }, next[0] * 1000));
+        continue;
+      }
+      if (d > until) break;
+      note(d, m.handle({ type: 'timerExpired' }, d));
+    }
+    return sent.map((t) => t / 1000);
+  };
+  const near = (got: number[], want: number[]): void => {
+    assert.equal(got.length, want.length, `adverts at ${got.join(', ')}; keepalived at ${want.join(', ')}`);
+    // keepalived's own sends lag its timers by a few ms (scheduling), never lead them.
+    got.forEach((t, i) => assert.ok(want[i]! - t >= 0 && want[i]! - t <= 0.025, `advert at ${t} s, keepalived at ${want[i]} s`));
+  };
+
+  it('backup after the master dies silently: MASTER 3 × advert_int + skew after the last advert', () => {
+    // keepalived: injected adverts at 0, 1.001, 2.001, 3.001, 4.001; its own adverts at 7.614, 8.616
+    near(backupRun([[0, 150], [1.001, 150], [2.001, 150], [3.001, 150], [4.001, 150]], 9000), [7.614, 8.616]);
+  });
+
+  it('backup hearing priority 0: MASTER after skew time', () => {
+    // keepalived: injected 150 at 0, 1.000, 2.000, then 0 at 2.501; its own adverts at 3.116, 4.125, 5.125
+    near(backupRun([[0, 150], [1.0, 150], [2.0, 150], [2.501, 0]], 5200), [3.116, 4.125, 5.125]);
+  });
 });
