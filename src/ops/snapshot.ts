@@ -123,6 +123,8 @@ export interface VrrpInstanceSnapshot {
   /** Our primary (source) address on the interface. */
   readonly primaryAddress?: string;
   readonly lastTransition?: TransitionRecord;
+  /** Transitions into each state since start, when a tracker counted them. */
+  readonly transitions?: Readonly<Partial<Record<VrrpState, number>>>;
   readonly vips: readonly VipSnapshot[];
   readonly excludedVips: readonly VipSnapshot[];
   /** Whether the VIPs are currently installed on this host. */

@@ -9,6 +9,7 @@ import type { TransitionRecord, VrrpState } from './snapshot.js';
 export class TransitionTracker {
   private readonly last = new Map<string, TransitionRecord>();
   private readonly current = new Map<string, VrrpState>();
+  private readonly counts = new Map<string, Partial<Record<VrrpState, number>>>();
 
   /** Records a transition of `instance` to `to` (from the last recorded state, INIT at first). */
   record(instance: string, to: VrrpState, reason?: string, atMs: number = Date.now()): TransitionRecord {
@@ -16,7 +17,16 @@ export class TransitionTracker {
     const rec: TransitionRecord = { atMs, from, to, ...(reason ? { reason } : {}) };
     this.current.set(instance, to);
     this.last.set(instance, rec);
+    const c = this.counts.get(instance) ?? {};
+    c[to] = (c[to] ?? 0) + 1;
+    this.counts.set(instance, c);
     return rec;
+  }
+
+  /** How many times `instance` entered each state. */
+  transitions(instance: string): Readonly<Partial<Record<VrrpState, number>>> | undefined {
+    const c = this.counts.get(instance);
+    return c ? { ...c } : undefined;
   }
 
   get(instance: string): TransitionRecord | undefined {
@@ -26,7 +36,7 @@ export class TransitionTracker {
   /** Drops instances a reload removed. */
   retain(names: Iterable<string>): void {
     const keep = new Set(names);
-    for (const n of [...this.last.keys()]) if (!keep.has(n)) { this.last.delete(n); this.current.delete(n); }
+    for (const n of [...this.last.keys()]) if (!keep.has(n)) { this.last.delete(n); this.current.delete(n); this.counts.delete(n); }
   }
 
   /** A NotifySink that records instance transitions (STOP is a shutdown, not a VRRP state) then forwards. */

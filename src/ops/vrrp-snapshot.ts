@@ -86,6 +86,7 @@ function instance(cfg: VrrpInstance, st: InstanceStatus, g: GlobalDefs, syncGrou
     ...(st.masterPriority !== undefined ? { masterPriority: st.masterPriority } : {}),
     ...(cfg.unicastSrcIp ?? cfg.mcastSrcIp ? { primaryAddress: (cfg.unicastSrcIp ?? cfg.mcastSrcIp)! } : {}),
     ...(last ? { lastTransition: last } : {}),
+    ...(transitions?.transitions(cfg.name) ? { transitions: transitions.transitions(cfg.name)! } : {}),
     vips: cfg.virtualIpaddresses.map((v) => vip(v, iface)),
     excludedVips: cfg.virtualIpaddressesExcluded.map((v) => vip(v, iface)),
     vipsSet: st.vipsSet,

@@ -65,6 +65,7 @@ export class KatsMetrics {
   private readonly priority: Gauge;
   private readonly effectivePriority: Gauge;
   private readonly lastTransition: Gauge;
+  private readonly transitions: Counter;
   private readonly vipsSet: Gauge;
   private readonly drops: Counter;
   private readonly syncGroupState: Gauge;
@@ -95,6 +96,7 @@ export class KatsMetrics {
     this.priority = gauge('kats_vrrp_priority', 'Configured VRRP priority', INSTANCE_LABELS);
     this.effectivePriority = gauge('kats_vrrp_effective_priority', 'Effective VRRP priority after tracking weights', INSTANCE_LABELS);
     this.lastTransition = gauge('kats_vrrp_last_transition_timestamp_seconds', 'Wall time of the last state transition', INSTANCE_LABELS);
+    this.transitions = counter('kats_vrrp_transitions_total', 'State transitions, by the state entered', [...INSTANCE_LABELS, 'to']);
     this.vipsSet = gauge('kats_vrrp_vips_installed', 'Whether the instance\'s virtual addresses are installed on this host', INSTANCE_LABELS);
     this.drops = counter('kats_vrrp_drops_total', 'Received VRRP packets dropped, by reason', [...INSTANCE_LABELS, 'reason']);
     this.syncGroupState = gauge('kats_vrrp_sync_group_state', 'Sync group state (0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT)', ['group']);
@@ -169,13 +171,14 @@ export class KatsMetrics {
     this.effectivePriority.set(il, i.effectivePriority);
     if (i.lastTransition) this.lastTransition.set(il, i.lastTransition.atMs / 1000);
     this.vipsSet.set(il, i.vipsSet ? 1 : 0);
+    for (const [to, n] of Object.entries(i.transitions ?? {})) this.transitions.inc({ ...il, to }, count(n ?? 0));
     for (const [field, reason] of KEEPALIVED_DROP_REASONS) this.drops.inc({ ...il, reason }, count(i.counters[field]));
     for (const [reason, n] of Object.entries(i.counters.drops)) this.drops.inc({ ...il, reason }, count(n));
   }
 
   private clearSnapshotSeries(): void {
     for (const m of [this.up, this.vrrpState, this.garpDelay, this.scriptStatus, this.scriptState, this.instanceState,
-      this.priority, this.effectivePriority, this.lastTransition, this.vipsSet, this.drops, this.syncGroupState,
+      this.priority, this.effectivePriority, this.lastTransition, this.transitions, this.vipsSet, this.drops, this.syncGroupState,
       this.rsUp, this.rsWeight, this.vsQuorumUp, this.checkUp, this.checkLatency, this.checkRuns, this.checkFailures,
       this.reloads, this.lastReloadOk, this.lastReloadDuration, this.lastReloadTime, ...this.keepalivedCounters.values()]) m.reset();
   }

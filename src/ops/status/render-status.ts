@@ -85,6 +85,8 @@ function instanceDetail(i: VrrpInstanceSnapshot): string[] {
     ...(i.syncGroup ? [`sync group ${i.syncGroup}`] : []),
     ...(i.authType ? [`auth ${i.authType}`] : []),
   ];
+  const entered = Object.entries(i.transitions ?? {}).map(([st, n]) => `${st} ${n}`);
+  if (entered.length > 0) flags.push(`entered ${entered.join(', ')}`);
   lines.push(`  ${' '.repeat(i.name.length)}  ${flags.join(', ')}`);
   if (i.tracked.length > 0) {
     const t = i.tracked.map((o) => `${o.kind} ${o.name} ${o.up === undefined ? 'state unknown' : o.up ? 'UP' : 'DOWN'}` +

@@ -63,6 +63,8 @@ test('a scrape reports the snapshot with the exporters\' metric names and labels
     assert.equal(sample(s, `kats_vrrp_effective_priority{${il}}`), 110);
     assert.equal(sample(s, `kats_vrrp_last_transition_timestamp_seconds{${il}}`), T_TRANSITION_MS / 1000);
     assert.equal(sample(s, `kats_vrrp_drops_total{${il},reason=checksum}`), 16);
+    assert.equal(sample(s, `kats_vrrp_transitions_total{${il},to=MASTER}`), 3);
+    assert.equal(sample(s, `kats_vrrp_transitions_total{${il},to=FAULT}`), 1);
     assert.equal(sample(s, `kats_vrrp_drops_total{${il},reason=wrong interface}`), 17);
     assert.equal(sample(s, `kats_vrrp_drops_total{${il},reason=auth_failure}`), 13);
     assert.equal(sample(s, 'kats_vrrp_sync_group_state{group=G1}'), 1);

@@ -20,6 +20,7 @@ export function sampleSnapshot(): DaemonSnapshot {
         state: 'MASTER', wantedState: 'MASTER', basePriority: 100, effectivePriority: 110,
         advertIntMs: 1000, masterAddress: '10.0.0.1', primaryAddress: '10.0.0.1',
         lastTransition: { atMs: T_TRANSITION_MS, from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired' },
+        transitions: { BACKUP: 3, MASTER: 3, FAULT: 1 },
         vips: [
           { address: '10.0.0.100', prefixLen: 24, dev: 'eth0' },
           { address: '10.0.0.101', prefixLen: 32, dev: 'eth1', label: 'eth1:vip' },

@@ -22,6 +22,7 @@ test('status shows each instance with state, priorities, master, last transition
   assert.ok(text.includes('VI_1: VIPs 10.0.0.100/24, 10.0.0.101/32 dev eth1 [installed]'));
   assert.ok(text.includes('tracking: script chk_haproxy UP weight 10; interface eth1 UP (fault if down)'));
   assert.ok(text.includes('advert 0.1s, unicast to fe80::1, nopreempt, sync group G1'));
+  assert.ok(text.includes('advert 1s, multicast, preempt, auth PASS, entered BACKUP 3, MASTER 3, FAULT 1'));
   assert.match(text, /^Reloads: 2 \(1 failed\); last .* REJECTED: line 3: unknown keyword$/m);
   assert.match(text, /^ {2}G1 {2}BACKUP {2}members: VI_6$/m);
 });

@@ -85,6 +85,7 @@ test('the VRRP snapshot part combines config and live state, and reads back thro
   assert.equal(i.primaryAddress, '10.0.0.2');
   assert.equal(i.syncGroup, 'G1');
   assert.deepEqual(i.lastTransition, { atMs: 1_700_000_000_000, from: 'INIT', to: 'BACKUP', reason: 'startup' });
+  assert.deepEqual(i.transitions, { BACKUP: 1 });
   assert.deepEqual(i.vips.map((v) => v.dev), ['eth0', 'eth1']);
   assert.deepEqual(i.garp, { delayS: 5, repeat: 3, refreshS: 0, refreshRepeat: 1, lowerPrioDelayS: 5, lowerPrioRepeat: 3 });
   assert.deepEqual(i.tracked, [
@@ -124,6 +125,7 @@ test('the transition tracker records from/to through the notify sink and forgets
   assert.equal(rec.from, 'BACKUP');
   assert.equal(rec.to, 'MASTER');
   assert.equal(rec.reason, 'master down timer expired');
+  assert.deepEqual(t.transitions('VI_1'), { BACKUP: 1, MASTER: 1 });
   assert.equal(t.get('G1'), undefined);
   t.retain(['VI_2']);
   assert.equal(t.get('VI_1'), undefined);
