@@ -15,6 +15,10 @@ export interface IpvsControllerOptions extends SelectOptions {
   keepOnStop?: boolean;
   driftIntervalMs?: number;
   retryDelayMs?: number;
+  /** keepalived lvs_flush */
+  flushOnStart?: boolean;
+  /** keepalived lvs_flush_onstop full */
+  flushAllOnStop?: boolean;
   onPass?: (report: PassReport) => void;
 }
 
@@ -46,6 +50,8 @@ export class IpvsController {
       ...(opts.driftIntervalMs !== undefined ? { driftIntervalMs: opts.driftIntervalMs } : {}),
       ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
       ...(opts.onPass ? { onPass: opts.onPass } : {}),
+      ...(opts.flushOnStart !== undefined ? { flushOnStart: opts.flushOnStart } : {}),
+      ...(opts.flushAllOnStop !== undefined ? { flushAllOnStop: opts.flushAllOnStop } : {}),
     });
     return new IpvsController(r, opts.log, reason);
   }

@@ -38,6 +38,13 @@ export interface ReconcilerOptions {
   driftIntervalMs?: number;
   /** First retry delay after a failed change; doubles up to driftIntervalMs (default 500 ms). */
   retryDelayMs?: number;
+  /**
+   * keepalived `lvs_flush`: services already in the table that ka-ts does not want are removed at
+   * start (the ones it wants are still adopted in place, so they do not blip).
+   */
+  flushOnStart?: boolean;
+  /** keepalived `lvs_flush_onstop full`: stop clears every service, not only ka-ts's own. */
+  flushAllOnStop?: boolean;
   /** Called after each pass (metrics, tests). */
   onPass?: (report: PassReport) => void;
 }
@@ -83,7 +90,16 @@ export class IpvsReconciler {
   async start(desired?: IpvsTable): Promise<PassReport> {
     if (desired) this.setDesiredQuiet(desired);
     this.started = true;
-    this.opts.log.info({ backend: this.opts.backend.name, services: this.desired.services.size }, 'ipvs: adopting the existing table (no flush)');
+    if (this.opts.flushOnStart) {
+      try {
+        const existing = await this.opts.backend.read();
+        for (const k of existing.services.keys()) this.managed.add(k);
+        this.opts.log.info({ backend: this.opts.backend.name, existing: existing.services.size }, 'ipvs: lvs_flush: services not in the configuration will be removed');
+      } catch {
+        // the pass below reports the read error
+      }
+    }
+    this.opts.log.info({ backend: this.opts.backend.name, services: this.desired.services.size }, 'ipvs: adopting the existing table (wanted services are edited in place, never flushed)');
     return this.reconcileNow();
   }
 
@@ -220,6 +236,13 @@ export class IpvsReconciler {
       return undefined;
     }
     // Desired = nothing of ours: the diff deletes exactly the managed services.
+    if (this.opts.flushAllOnStop) {
+      try {
+        for (const k of (await this.opts.backend.read()).services.keys()) this.managed.add(k);
+      } catch {
+        // the pass below reports the read error
+      }
+    }
     const release: IpvsTable = emptyTable();
     if (this.desired.syncDaemons) release.syncDaemons = [];
     this.desired = release;

@@ -108,3 +108,14 @@ test('a table that cannot be read is logged and counted, never thrown', async ()
   await r.stop();
   assert.equal(r.stats.readErrors, 2);
 });
+
+test('lvs_flush: foreign services go at start, wanted ones are adopted in place; lvs_flush_onstop full clears all', async () => {
+  const { backend, out } = await seeded(EXISTING);
+  const r = new IpvsReconciler({ backend, log: logger(), driftIntervalMs: 0, flushOnStart: true, flushAllOnStop: true });
+  await r.start(parseIpvsadmSave(DESIRED));
+  assert.deepEqual(out.take(), ['ipvsadm -e -t 10.0.0.1:80 -r 10.1.0.2:80 -m -w 3', 'ipvsadm -D -u 10.0.0.9:53']);
+  await backend.apply(diffTables(parseIpvsadmSave(`${DESIRED}-A -f 9 -s rr\n`), await backend.read(), new Set()));
+  out.take();
+  await r.stop();
+  assert.deepEqual(out.take().sort(), ['ipvsadm -D -f 9', 'ipvsadm -D -t 10.0.0.1:80']);
+});
