@@ -132,6 +132,22 @@ export class SimNetwork {
     else this.isolated.add(router);
   }
 
+  /**
+   * Puts a packet from outside the simulated routers (a test peer, a replayed capture) on the LAN
+   * now; it reaches every instance of `toRouter` (all routers if omitted) after the latency and
+   * goes through the same decode path as simulated adverts.
+   */
+  inject(packet: { src: string; dst: string; bytes: Buffer }, toRouter?: string): void {
+    const now = this.clock.now();
+    const vrid = peekVrid(packet.bytes) ?? -1;
+    const p: SimPacket = { t: now, from: 'external', instance: '', src: packet.src, dst: packet.dst, vrid, priority: packet.bytes[2] ?? -1, bytes: packet.bytes };
+    this.packets.push(p);
+    for (const to of this.instances) {
+      if (toRouter !== undefined && to.router !== toRouter) continue;
+      this.queue.push({ at: now + this.latencyMs, seq: this.seq++, packet: p, to });
+    }
+  }
+
   /** Runs the simulation until time `t` (inclusive), processing deliveries and timers in time order. */
   runUntil(t: number): void {
     for (let guard = 0; guard < 1_000_000; guard++) {
@@ -210,7 +226,10 @@ export class SimNetwork {
     } else {
       outputs = [{ inst: i, effects: i.machine.handle(event, now) }];
     }
-    for (const x of this.instances) {
+    // Record transitions in the order the effects were produced (event target first, then the
+    // members its sync group moved), then any other instance.
+    const order = [...new Set([...outputs.map((o) => o.inst), ...this.instances])];
+    for (const x of order) {
       const before = states.get(x)!;
       if (x.machine.state !== before) this.transitions.push({ t: now, router: x.router, instance: x.machine.name, from: before, to: x.machine.state });
     }

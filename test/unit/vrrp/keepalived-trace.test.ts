@@ -96,3 +96,37 @@ describe('replay of a keepalived 2.2.7 trace', () => {
     near(backupRun([[0, 150], [1.0, 150], [2.0, 150], [2.501, 0]], 5200), [3.116, 4.125, 5.125]);
   });
 });
+
+describe('replay of a keepalived 2.2.7 sync-group trace', () => {
+  it('a member whose master is silent is held in BACKUP while the other member still follows its master', async () => {
+    // Recording: keepalived with vrrp_sync_group G { VI_1 (vrid 1), VI_2 (vrid 2) }, both priority
+    // 100, state BACKUP. The peer advertised only VI_2 (priority 150) at 0, 1, ..., 7.002 s and then
+    // went silent. keepalived logged "(VI_1) Receive advertisement timeout" three times (held by
+    // the group), then at 10.616 VI_2 timed out, became MASTER and "Syncing instances to MASTER"
+    // took VI_1 along: its adverts for vrid 2 at 10.616, 11.627 and for vrid 1 at 10.627, 11.637.
+    const { SimNetwork } = await import('../../../src/vrrp/sim/index.js');
+    const { encodeAdvert } = await import('../../../src/vrrp/packet/index.js');
+    const n = new SimNetwork(0);
+    n.addInstance('K', v2spec('VI_1', '10.9.1.1', 100, { vrid: 1, vips: ['10.9.1.101'] }));
+    n.addInstance('K', v2spec('VI_2', '10.9.1.1', 100, { vrid: 2, vips: ['10.9.1.102'] }));
+    n.addSyncGroup('K', 'G', ['VI_1', 'VI_2']);
+    n.runUntil(1000);
+    n.start('K');
+    const vi2 = encodeAdvert({ version: 2, family: 'ipv4', vrid: 2, priority: 150, advertIntMs: 1000, addresses: ['10.9.1.102'], authType: 0 });
+    const t0 = 1300;
+    for (const t of [0, 1.0, 2.0, 3.001, 4.001, 5.001, 6.001, 7.002]) {
+      n.runUntil(t0 + t * 1000);
+      n.inject({ src: '10.9.1.2', dst: '224.0.0.18', bytes: vi2 });
+    }
+    n.runUntil(t0 + 12_000);
+    const own = n.packets.filter((p) => p.from === 'K').map((p) => [p.vrid, Math.round(p.t - t0) / 1000] as const);
+    // Per VRID (keepalived's 10 ms between the members is its GARP sending loop, not protocol).
+    const recorded: Record<number, number[]> = { 1: [10.627, 11.637], 2: [10.616, 11.627] };
+    for (const vrid of [1, 2]) {
+      const mine = own.filter((p) => p[0] === vrid).map((p) => p[1]);
+      assert.equal(mine.length, recorded[vrid]!.length, JSON.stringify(own));
+      mine.forEach((t, i) => assert.ok(recorded[vrid]![i]! - t >= 0 && recorded[vrid]![i]! - t <= 0.03, `vrid ${vrid} at ${t}, keepalived ${recorded[vrid]![i]}`));
+    }
+    assert.deepEqual(n.transitions.filter((t) => t.to === 'MASTER').map((t) => t.instance), ['VI_2', 'VI_1']);
+  });
+});
