@@ -27,6 +27,7 @@ export function errorReason(err: unknown): string {
     case 'EADDRINUSE': return 'bind address in use';
     case 'EADDRNOTAVAIL': return 'bind address not available';
     case 'ETIMEDOUT': return 'timeout';
+    case 'ECONNABORTED': return 'connection aborted';
     default: return e?.code ? `${e.code}: ${e.message}` : String((err as Error)?.message ?? err);
   }
 }

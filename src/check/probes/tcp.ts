@@ -4,6 +4,7 @@
 import net from 'node:net';
 import type { ConnectSpec, TcpCheckSpec } from '../spec.js';
 import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
+import { tcpConnectOnce, tcpHandleAvailable } from './tcp-handle.js';
 
 /** Opens a TCP connection honouring bindto/bind_port and connect_timeout; resolves with the socket. */
 export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
@@ -21,7 +22,20 @@ export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
   });
 }
 
+/** TCP_CHECK through Node's TCP handle when available (cheap), else through net.Socket. */
 export async function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
+  if (!tcpHandleAvailable()) return probeTcpSocket(spec);
+  const start = performance.now();
+  try {
+    await tcpConnectOnce(spec.connect);
+    return okResult(elapsedSince(start), 'connected');
+  } catch (err) {
+    return failResult(elapsedSince(start), errorReason(err));
+  }
+}
+
+/** TCP_CHECK through net.Socket (the portable path). */
+export async function probeTcpSocket(spec: TcpCheckSpec): Promise<ProbeResult> {
   const start = performance.now();
   try {
     const sock = await connectTcp(spec.connect);

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeTcp } from '../../../src/check/probes/tcp.js';
+import { probeTcp, probeTcpSocket } from '../../../src/check/probes/tcp.js';
+import { tcpHandleAvailable } from '../../../src/check/probes/tcp-handle.js';
 import { probeHttp } from '../../../src/check/probes/http.js';
 import { probeUdp } from '../../../src/check/probes/udp.js';
 import { probeDns } from '../../../src/check/probes/dns.js';
@@ -18,24 +19,35 @@ import * as S from './servers.js';
 const at = (port: number, extra: Partial<ConnectSpec> = {}): ConnectSpec => ({ host: '127.0.0.1', port, timeoutMs: 800, ...extra });
 
 describe('TCP_CHECK', () => {
-  test('passes on a listener, fails on a closed port, honours bindto and bind_port', async () => {
-    const seen: string[] = [];
-    const srv = await S.tcpServer('127.0.0.1', (s) => seen.push(`${s.remoteAddress}:${s.remotePort}`));
-    try {
-      const okR = await probeTcp({ type: 'TCP_CHECK', connect: at(srv.port) });
-      assert.equal(okR.ok, true, okR.reason);
-      assert.ok(okR.latencyMs >= 0);
-      const bad = await probeTcp({ type: 'TCP_CHECK', connect: at(await S.closedPort()) });
-      assert.deepEqual([bad.ok, bad.reason], [false, 'connection refused']);
-      const bindPort = 20000 + (process.pid % 20000);
-      const bound = await probeTcp({ type: 'TCP_CHECK', connect: at(srv.port, { bindTo: '127.0.0.2', bindPort }) });
-      assert.equal(bound.ok, true, bound.reason);
-      await new Promise((r) => setTimeout(r, 50));
-      assert.ok(seen.includes(`127.0.0.2:${bindPort}`), `server saw ${seen.join(', ')}`);
-    } finally {
-      await srv.close();
-    }
+  test('Node 20 has the TCP handle binding, so the cheap path is the one that runs', () => {
+    assert.equal(tcpHandleAvailable(), true);
   });
+  for (const [name, probe] of [['TCP handle', probeTcp], ['net.Socket', probeTcpSocket]] as const) {
+    test(`${name}: passes on a listener, fails on a closed port, honours bindto and bind_port, IPv6`, async () => {
+      const seen: string[] = [];
+      const srv = await S.tcpServer('127.0.0.1', (s) => seen.push(`${s.remoteAddress}:${s.remotePort}`));
+      const srv6 = await S.tcpServer('::1');
+      try {
+        const okR = await probe({ type: 'TCP_CHECK', connect: at(srv.port) });
+        assert.equal(okR.ok, true, okR.reason);
+        assert.ok(okR.latencyMs >= 0);
+        const bad = await probe({ type: 'TCP_CHECK', connect: at(await S.closedPort()) });
+        assert.deepEqual([bad.ok, bad.reason], [false, 'connection refused']);
+        const bindPort = 20000 + ((process.pid * 7 + name.length) % 20000);
+        const bound = await probe({ type: 'TCP_CHECK', connect: at(srv.port, { bindTo: '127.0.0.2', bindPort }) });
+        assert.equal(bound.ok, true, bound.reason);
+        await new Promise((r) => setTimeout(r, 50));
+        assert.ok(seen.includes(`127.0.0.2:${bindPort}`), `server saw ${seen.join(', ')}`);
+        const badBind = await probe({ type: 'TCP_CHECK', connect: at(srv.port, { bindTo: '192.0.2.77' }) });
+        assert.deepEqual([badBind.ok, badBind.reason], [false, 'bind address not available']);
+        const v6 = await probe({ type: 'TCP_CHECK', connect: { host: '::1', port: srv6.port, timeoutMs: 800 } });
+        assert.equal(v6.ok, true, v6.reason);
+      } finally {
+        await srv.close();
+        await srv6.close();
+      }
+    });
+  }
 });
 
 describe('HTTP_GET / SSL_GET', () => {
