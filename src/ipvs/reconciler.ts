@@ -160,6 +160,13 @@ export class IpvsReconciler {
   private lastHadFailures = false;
   private lastRetryArmed = false;
 
+  /** A pass failed (read or change): retry after retryDelay, doubling up to the drift period (or 30 s). */
+  private noteFailure(): void {
+    if (this.lastRetryArmed) this.retryDelay = Math.min(this.retryDelay * 2, this.opts.driftIntervalMs || 30_000);
+    this.lastRetryArmed = true;
+    this.lastHadFailures = true;
+  }
+
   private async pass(): Promise<PassReport> {
     this.stats.passes++;
     const desired = this.desired;
@@ -170,6 +177,7 @@ export class IpvsReconciler {
       this.stats.readErrors++;
       const readError = (e as Error).message;
       this.opts.log.error({ backend: this.opts.backend.name, err: readError }, 'ipvs: cannot read the table; keeping the last state, will retry');
+      this.noteFailure();
       const report: PassReport = { changes: [], outcomes: [], drift: false, readError };
       this.opts.onPass?.(report);
       return report;
@@ -196,7 +204,7 @@ export class IpvsReconciler {
       if (o.status === 'ok') {
         this.stats.changesApplied++;
         this.opts.log.info({ backend: this.opts.backend.name, change: line }, 'ipvs: applied');
-        if (o.change.op === 'delete-service' && !this.desired.services.has(serviceKey(o.change.service.id))) this.managed.delete(serviceKey(o.change.service.id));
+        if (o.change.op === 'delete-service' && !desired.services.has(serviceKey(o.change.service.id))) this.managed.delete(serviceKey(o.change.service.id));
       } else if (o.status === 'unsupported') {
         this.stats.changesUnsupported++;
         if (this.unsupported.size >= MAX_REMEMBERED_UNSUPPORTED) this.unsupported.clear();
@@ -209,12 +217,10 @@ export class IpvsReconciler {
       }
     }
     // Services that left the desired state and are gone from the table are no longer ours.
-    for (const k of [...this.managed]) if (!this.desired.services.has(k) && !actual.services.has(k)) this.managed.delete(k);
+    for (const k of [...this.managed]) if (!desired.services.has(k) && !actual.services.has(k)) this.managed.delete(k);
     this.lastHadFailures = failed > 0;
     if (failed > 0) {
-      // armTimer() uses the delay before doubling; the next failure waits twice as long.
-      if (this.lastRetryArmed) this.retryDelay = Math.min(this.retryDelay * 2, this.opts.driftIntervalMs || 30_000);
-      this.lastRetryArmed = true;
+      this.noteFailure();
     } else {
       this.lastRetryArmed = false;
       this.retryDelay = this.opts.retryDelayMs ?? 500;

@@ -119,3 +119,12 @@ test('lvs_flush: foreign services go at start, wanted ones are adopted in place;
   await r.stop();
   assert.deepEqual(out.take().sort(), ['ipvsadm -D -f 9', 'ipvsadm -D -t 10.0.0.1:80']);
 });
+
+test('after a failure the reconciler retries by itself, backing off, even with the drift timer off', async () => {
+  const r = new IpvsReconciler({ backend: new IpvsadmBackend({ program: '/nonexistent/ipvsadm' }), log: logger(), driftIntervalMs: 0, retryDelayMs: 10 });
+  await r.start(parseIpvsadmSave(DESIRED));
+  const deadline = performance.now() + 5000;
+  while (r.stats.readErrors < 3 && performance.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  await r.stop();
+  assert.ok(r.stats.readErrors >= 3, `retried ${r.stats.readErrors - 1} times`);
+});
