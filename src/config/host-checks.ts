@@ -1,0 +1,142 @@
+// Checks of a model against this host, as keepalived's config test makes them: interfaces the
+// configuration names must exist (read from /sys/class/net: os.networkInterfaces() omits
+// interfaces that are down), and scripts are checked for existence, their run-as user and
+// script security (lib/notify.c): without enable_script_security, any script keepalived finds
+// and would run as root makes the config test exit 6 ("SECURITY VIOLATION").
+import { readdir } from 'node:fs/promises';
+import type { DiagnosticSink } from '../../parsers/diagnostics.js';
+import { checkScriptSecurity } from '../ops/script-security.js';
+import { DEFAULT_SCRIPT_USER, lookupIdentity, ROOT_IDENTITY, ScriptUserError, type ScriptIdentity } from '../ops/script-user.js';
+import type { KeepalivedConfig, ScriptUser, SourceLoc } from './model.js';
+
+export interface HostFacts {
+  /** Interface names present on the host (network namespace). */
+  interfaces: Set<string>;
+}
+
+export async function readHostInterfaces(): Promise<Set<string>> {
+  try {
+    return new Set(await readdir('/sys/class/net'));
+  } catch {
+    return new Set();
+  }
+}
+
+function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<string>): void {
+  const missing = (name: string): boolean => !have.has(name.split(':')[0]!);
+  for (const v of cfg.vrrpInstances) {
+    if (v.interface !== undefined && missing(v.interface)) {
+      sink.warning('no-such-interface', `vrrp_instance ${v.name}: interface ${v.interface} does not exist on this host (keepalived runs, but the instance stays in FAULT)`, v.loc);
+    }
+    for (const t of v.trackInterfaces) {
+      if (missing(t.name)) sink.warning('no-such-interface', `vrrp_instance ${v.name}: track_interface ${t.name} does not exist on this host`, t.loc);
+    }
+    for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
+      if (a.dev !== undefined && missing(a.dev)) sink.warning('no-such-interface', `vrrp_instance ${v.name}: address ${a.address} names dev ${a.dev}, which does not exist on this host`, a.loc);
+    }
+  }
+  for (const g of cfg.vrrpSyncGroups) {
+    for (const t of g.trackInterfaces) {
+      if (missing(t.name)) sink.warning('no-such-interface', `vrrp_sync_group ${g.name}: track_interface ${t.name} does not exist on this host`, t.loc);
+    }
+  }
+  const sd = cfg.globalDefs.lvsSyncDaemon;
+  if (sd && missing(sd.interface)) sink.warning('no-such-interface', `lvs_sync_daemon: interface ${sd.interface} does not exist on this host`, sd.loc);
+}
+
+interface ScriptRef {
+  command: string;
+  what: string;
+  loc: SourceLoc;
+  user?: ScriptUser;
+  /** A tracking script that keepalived disables (with a warning) when it cannot find it. */
+  tracking: boolean;
+}
+
+function collectScripts(cfg: KeepalivedConfig): ScriptRef[] {
+  const out: ScriptRef[] = [];
+  const notifies = (owner: string, n: Record<string, string | undefined>, loc: SourceLoc): void => {
+    for (const [k, cmd] of Object.entries(n)) if (cmd) out.push({ command: cmd, what: `${owner} notify ${k}`, loc, tracking: false });
+  };
+  for (const s of cfg.vrrpScripts) if (s.script) out.push({ command: s.script, what: `vrrp_script ${s.name}`, loc: s.loc, tracking: true, ...(s.user ? { user: s.user } : {}) });
+  for (const v of cfg.vrrpInstances) notifies(`vrrp_instance ${v.name}`, { ...v.notify }, v.loc);
+  for (const g of cfg.vrrpSyncGroups) notifies(`vrrp_sync_group ${g.name}`, { ...g.notify }, g.loc);
+  for (const vs of cfg.virtualServers) {
+    if (vs.quorumUp) out.push({ command: vs.quorumUp, what: 'quorum_up', loc: vs.loc, tracking: false });
+    if (vs.quorumDown) out.push({ command: vs.quorumDown, what: 'quorum_down', loc: vs.loc, tracking: false });
+    for (const rs of vs.realServers) {
+      if (rs.notifyUp) out.push({ command: rs.notifyUp, what: `real_server ${rs.address} notify_up`, loc: rs.loc, tracking: false });
+      if (rs.notifyDown) out.push({ command: rs.notifyDown, what: `real_server ${rs.address} notify_down`, loc: rs.loc, tracking: false });
+      for (const c of rs.checkers) {
+        if (c.type === 'MISC_CHECK' && c.miscPath) out.push({ command: c.miscPath, what: `MISC_CHECK of real_server ${rs.address}`, loc: c.loc, tracking: true, ...(c.user ? { user: c.user } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The first word of a command line, as keepalived splits it (quotes group words). */
+function executableOf(command: string): string {
+  const m = /^\s*(?:'([^']*)'|"([^"]*)"|(\S+))/.exec(command);
+  return m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
+}
+
+async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promise<void> {
+  const scripts = collectScripts(cfg);
+  if (scripts.length === 0) return;
+  const security = cfg.globalDefs.enableScriptSecurity;
+  const cache = new Map<string, Promise<ScriptIdentity | undefined>>();
+  const lookup = (u: ScriptUser): Promise<ScriptIdentity | undefined> => {
+    const key = `${u.user}:${u.group ?? ''}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = lookupIdentity(u.user, u.group).catch((err: unknown) => {
+        if (err instanceof ScriptUserError) return undefined;
+        throw err;
+      });
+      cache.set(key, p);
+    }
+    return p;
+  };
+  let defaultId: ScriptIdentity = ROOT_IDENTITY;
+  const su = cfg.globalDefs.scriptUser;
+  const dflt = await lookup({ user: DEFAULT_SCRIPT_USER });
+  if (dflt) defaultId = dflt;
+  if (su) {
+    const id = await lookup(su);
+    if (id) defaultId = id;
+    else sink.warning('script-user', `script_user ${su.user}${su.group ? ` ${su.group}` : ''}: no such user or group on this host - scripts run as ${defaultId.user}`, cfg.globalDefs.loc);
+  }
+  let violation = false;
+  for (const s of scripts) {
+    let id = defaultId;
+    if (s.user) {
+      const own = await lookup(s.user);
+      if (!own) {
+        sink.warning('script-user', `${s.what}: user ${s.user.user} does not exist on this host`, s.loc);
+        continue;
+      }
+      id = own;
+    }
+    const exe = executableOf(s.command);
+    const verdict = await checkScriptSecurity(exe, id, { scriptSecurity: security });
+    if (verdict.notFound) {
+      if (s.tracking) sink.warning('script-not-found', `${s.what}: '${exe}' not found or not accessible - script disabled`, s.loc);
+      continue;
+    }
+    if (!verdict.executable) continue;
+    if (security && verdict.insecure) {
+      sink.warning('script-insecure', `${s.what}: ${verdict.reason ?? 'insecure'} - script disabled by enable_script_security`, s.loc);
+      continue;
+    }
+    if (!security && id.uid === 0) violation = true;
+  }
+  if (violation) {
+    sink.error('script-security', 'scripts would run as root but enable_script_security is not set (keepalived: "SECURITY VIOLATION - scripts are being executed but script_security not enabled"): add enable_script_security and script_user to global_defs', cfg.globalDefs.loc, 6);
+  }
+}
+
+export async function checkAgainstHost(cfg: KeepalivedConfig, sink: DiagnosticSink, facts?: HostFacts): Promise<void> {
+  checkInterfaces(cfg, sink, facts?.interfaces ?? (await readHostInterfaces()));
+  await checkScripts(cfg, sink);
+}

@@ -1,0 +1,135 @@
+// Semantic validation of a parsed model (pure: no host access). Reports what keepalived 2.2.7
+// reports after reading the file (vrrp_data.c / check_data.c / vrrp_sync.c), plus the checks its
+// users asked for (duplicate VRID on one interface: keepalived issue 389). Objects keepalived
+// drops (no virtual_router_id, a vrrp_script without script, an empty sync group) are removed
+// from the model, as keepalived removes them, so consumers see what keepalived would run.
+import type { DiagnosticSink } from '../../parsers/diagnostics.js';
+import type { KeepalivedConfig, TrackRef, VrrpInstance } from './model.js';
+
+function checkTrackRefs(sink: DiagnosticSink, owner: string, refs: TrackRef[], known: Set<string>, kind: string): TrackRef[] {
+  return refs.filter((r) => {
+    if (known.has(r.name)) return true;
+    sink.warning(`undefined-${kind.replace(/ /g, '-')}`, `${owner}: ${kind} '${r.name}' is not defined - ignored`, r.loc);
+    return false;
+  });
+}
+
+function checkInstance(sink: DiagnosticSink, cfg: KeepalivedConfig, v: VrrpInstance): boolean {
+  const who = `vrrp_instance ${v.name}`;
+  if (v.virtualRouterId === 0) {
+    sink.error('missing-vrid', `${who}: virtual_router_id is not set (1-255) - instance removed`, v.loc);
+    return false;
+  }
+  const version = v.version ?? cfg.globalDefs.vrrpVersion;
+  if (version === 2 && v.advertIntMs % 1000 !== 0) {
+    const rounded = Math.max(1000, Math.round(v.advertIntMs / 1000) * 1000);
+    sink.warning('advert-int-v2', `${who}: VRRPv2 advert_int must be whole seconds - ${v.advertIntMs / 1000} rounded to ${rounded / 1000}`, v.loc);
+    v.advertIntMs = rounded;
+  } else if (version === 3 && (v.advertIntMs % 10 !== 0 || v.advertIntMs > 40950)) {
+    sink.warning('advert-int-v3', `${who}: VRRPv3 advert_int must be a multiple of 0.01 s up to 40.95 s`, v.loc);
+    v.advertIntMs = Math.min(40950, Math.max(10, Math.round(v.advertIntMs / 10) * 10));
+  }
+  if (v.state === 'MASTER' && v.nopreempt) {
+    sink.warning('nopreempt-master', `${who}: nopreempt does not work with 'state MASTER' - nopreempt cleared`, v.loc);
+    v.nopreempt = false;
+  }
+  if (v.state === 'MASTER' && v.authentication?.type === 'AH') {
+    sink.warning('ah-master', `${who}: 'state MASTER' is incompatible with AH authentication - state set to BACKUP`, v.loc);
+    v.state = 'BACKUP';
+  }
+  const fams = new Set(v.virtualIpaddresses.map((a) => a.family));
+  if (fams.size > 1) {
+    const second = v.virtualIpaddresses.find((a) => a.family !== v.virtualIpaddresses[0]!.family)!;
+    sink.error('vip-family-mix', `${who}: virtual_ipaddress mixes IPv4 and IPv6 (put the other family in virtual_ipaddress_excluded)`, second.loc);
+  }
+  if (v.virtualIpaddresses[0]) v.family = v.virtualIpaddresses[0].family;
+  if (v.virtualIpaddresses.length === 0) sink.warning('no-vip', `${who}: no virtual_ipaddress - at least one is sensible`, v.loc);
+  if (v.unicastSrcIp !== undefined && v.unicastPeers.length === 0) {
+    sink.warning('unicast-no-peers', `${who}: unicast_src_ip is set but there is no unicast_peer - multicast is used (deprecated usage)`, v.loc);
+  }
+  if (v.priority === 255 && v.virtualIpaddresses.length > 0 && v.state !== 'MASTER') {
+    // Address owner: keepalived forces MASTER at start-up; nothing to report.
+  }
+  v.trackInterfaces = v.trackInterfaces.filter((t) => {
+    if (t.name !== v.interface) return true;
+    sink.warning('track-own-interface', `${who}: track_interface ${t.name} is the instance's own interface - ignored`, t.loc);
+    return false;
+  });
+  v.trackScripts = checkTrackRefs(sink, who, v.trackScripts, new Set(cfg.vrrpScripts.map((s) => s.name)), 'track script');
+  v.trackFiles = checkTrackRefs(sink, who, v.trackFiles, new Set(cfg.vrrpTrackFiles.map((s) => s.name)), 'track file');
+  v.trackProcesses = checkTrackRefs(sink, who, v.trackProcesses, new Set(cfg.vrrpTrackProcesses.map((s) => s.name)), 'track process');
+  if (v.lvsSyncDaemonInterface && !cfg.globalDefs.lvsSyncDaemon) {
+    cfg.globalDefs.lvsSyncDaemon = { interface: v.lvsSyncDaemonInterface, instance: v.name, loc: v.loc };
+  }
+  return true;
+}
+
+function checkDuplicateVrids(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
+  const seen = new Map<string, VrrpInstance>();
+  for (const v of cfg.vrrpInstances) {
+    if (v.interface === undefined) continue;
+    const key = `${v.interface}/${v.family}/${v.virtualRouterId}/${v.unicastPeers.length ? 'u' : 'm'}`;
+    const prev = seen.get(key);
+    if (prev) {
+      sink.error('duplicate-vrid', `vrrp_instance ${v.name}: virtual_router_id ${v.virtualRouterId} is already used on ${v.interface} by vrrp_instance ${prev.name} (${prev.loc.file}:${prev.loc.line}) - the two would fight over one virtual router`, v.loc);
+    } else seen.set(key, v);
+  }
+}
+
+function checkSyncGroups(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
+  const names = new Set(cfg.vrrpInstances.map((v) => v.name));
+  const owner = new Map<string, string>();
+  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((g) => {
+    g.group = g.group.filter((m) => {
+      if (!names.has(m)) {
+        sink.warning('sync-member-undefined', `vrrp_sync_group ${g.name}: member '${m}' is not a vrrp_instance - ignored`, g.loc);
+        return false;
+      }
+      const other = owner.get(m);
+      if (other) {
+        sink.error('sync-member-twice', `vrrp_instance ${m} is in vrrp_sync_group ${other} and ${g.name}: an instance can be in only one sync group`, g.loc);
+        return false;
+      }
+      owner.set(m, g.name);
+      return true;
+    });
+    if (g.group.length === 0) {
+      sink.warning('sync-group-empty', `vrrp_sync_group ${g.name} has no vrrp_instance - removed`, g.loc);
+      return false;
+    }
+    g.trackScripts = checkTrackRefs(sink, `vrrp_sync_group ${g.name}`, g.trackScripts, new Set(cfg.vrrpScripts.map((s) => s.name)), 'track script');
+    return true;
+  });
+}
+
+function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
+  const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
+  cfg.virtualServers = cfg.virtualServers.filter((vs) => {
+    if (vs.key.kind === 'group' && !groups.has(vs.key.group)) {
+      sink.error('undefined-vs-group', `virtual_server group ${vs.key.group}: no virtual_server_group ${vs.key.group} is defined - virtual server removed`, vs.loc);
+      return false;
+    }
+    if (vs.quorum > Math.max(1, vs.realServers.reduce((s, r) => s + r.weight, 0)) && vs.realServers.length > 0) {
+      // keepalived accepts it (the service can never be up): say so without changing the verdict.
+      sink.warning('quorum-unreachable', `virtual_server: quorum ${vs.quorum} is more than the total weight of its real servers`, vs.loc, 0);
+    }
+    return true;
+  });
+}
+
+export function validateModel(cfg: KeepalivedConfig, sink: DiagnosticSink): void {
+  cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => {
+    if (s.script) return true;
+    sink.warning('script-missing', `vrrp_script ${s.name} has no 'script' - removed`, s.loc);
+    return false;
+  });
+  const seenNames = new Set<string>();
+  cfg.vrrpInstances = cfg.vrrpInstances.filter((v) => {
+    if (seenNames.has(v.name)) return false;
+    seenNames.add(v.name);
+    return checkInstance(sink, cfg, v);
+  });
+  checkDuplicateVrids(sink, cfg);
+  checkSyncGroups(sink, cfg);
+  checkVirtualServers(sink, cfg);
+}
