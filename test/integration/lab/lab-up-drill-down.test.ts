@@ -13,6 +13,7 @@ import { labStatus } from '../../../src/ops/lab/status.js';
 import { runLabDrill } from '../../../src/ops/drill/run-drill.js';
 import { renderSvg } from '../../../src/ops/drill/render-svg.js';
 import { renderTable } from '../../../src/ops/drill/render-table.js';
+import { runDoctor } from '../../../src/ops/doctor/run-doctor.js';
 import { nsSh } from '../../../src/ops/lab/sh.js';
 import { exampleConf, leftoverNamespaces, pidAlive, renderSvgToPng, uniqueLabName } from './lab-helpers.js';
 
@@ -41,6 +42,12 @@ test('lab up, kill drill, lab down (keepalived directors)', { skip: rootSkipReas
       seen.add(r.stdout.split(':')[0]!);
     }
     assert.deepEqual([...seen].sort(), ['10.0.100.11', '10.0.100.12', '10.0.100.13']);
+
+    // A clean lab: the doctor finds nothing on either director, real servers probed included.
+    for (const d of state.directors) {
+      const findings = await runDoctor({ file: d.conf, ns: d.ns, realServers: state.plan.realServers.map((r) => r.address) });
+      assert.deepEqual(findings, [], `doctor on ${d.id}`);
+    }
 
     const t = await runLabDrill(state, { scenario: 'kill' });
     process.stdout.write(renderTable(t));
