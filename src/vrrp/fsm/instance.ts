@@ -201,7 +201,7 @@ export class VrrpInstanceMachine {
         break;
       case 'syncGoFault':
         this.syncFault = true;
-        if (this.current === 'MASTER' || this.current === 'BACKUP') this.enterFault(now, fx);
+        if (this.current === 'MASTER' || this.current === 'BACKUP') this.enterFault(now, fx, false);
         break;
       case 'syncFaultCleared':
         this.syncFault = false;
@@ -381,7 +381,7 @@ export class VrrpInstanceMachine {
     }
     if (fault && !this.trackingFault) {
       this.trackingFault = true;
-      if (this.started && this.current !== 'FAULT') this.enterFault(now, fx);
+      if (this.started && this.current !== 'FAULT') this.enterFault(now, fx, true);
     } else if (!fault && this.trackingFault) {
       this.trackingFault = false;
       if (this.started && this.current === 'FAULT' && !this.syncFault) this.leaveFault(now, fx);
@@ -449,10 +449,16 @@ export class VrrpInstanceMachine {
     this.protoDeadline = now + this.spec.advertIntMs;
   }
 
-  /** vrrp_state_leave_master. */
-  private leaveMaster(to: 'BACKUP' | 'FAULT', now: number, fx: VrrpEffect[]): void {
-    // Going to FAULT, keepalived tells the backups with a priority-0 advert so they take over fast.
-    if (to === 'FAULT') this.send(0, fx);
+  /**
+   * vrrp_state_leave_master. Going to FAULT keepalived tells the backups with a priority-0 advert so
+   * they take over after skew time; when the fault is the instance's own (down_instance) it sends a
+   * second one from vrrp_restore_interface — recorded on the wire from keepalived 2.2.7.
+   */
+  private leaveMaster(to: 'BACKUP' | 'FAULT', now: number, fx: VrrpEffect[], ownFault = false): void {
+    if (to === 'FAULT') {
+      this.send(0, fx);
+      if (ownFault) this.send(0, fx);
+    }
     if (this.vipsSet) fx.push({ type: 'removeVips' });
     this.vipsSet = false;
     this.garpDelayAt = this.lowerPrioGarpAt = this.garpRefreshAt = undefined;
@@ -470,10 +476,10 @@ export class VrrpInstanceMachine {
     }
   }
 
-  /** down_instance. */
-  private enterFault(now: number, fx: VrrpEffect[]): void {
+  /** down_instance (own fault) or vrrp_sync_fault (sync group). */
+  private enterFault(now: number, fx: VrrpEffect[], ownFault: boolean): void {
     if (this.current === 'MASTER') {
-      this.leaveMaster('FAULT', now, fx);
+      this.leaveMaster('FAULT', now, fx, ownFault);
       return;
     }
     this.wantsMaster = false;

@@ -237,6 +237,9 @@ describe('sync groups (simulated LAN)', () => {
     const n = groups();
     n.event('A', 'VI_1', { type: 'trackingChanged', fault: true, priority: 150 });
     assert.equal(n.machine('A', 'VI_2').state, 'FAULT');
+    // Recorded from keepalived 2.2.7: the faulty member sends priority 0 twice, the member synced to FAULT once.
+    const zeros = n.packets.filter((p) => p.from === 'A' && p.priority === 0).map((p) => p.instance);
+    assert.deepEqual(zeros, ['VI_1', 'VI_1', 'VI_2']);
     n.runUntil(8_000);
     assert.deepEqual(n.masters('VI_1'), ['B']);
     assert.deepEqual(n.masters('VI_2'), ['B']);

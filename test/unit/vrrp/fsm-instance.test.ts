@@ -114,11 +114,11 @@ describe('VrrpInstanceMachine', () => {
     assert.equal(m.counters.priorityZeroSent, 1);
   });
 
-  it('tracking fault: MASTER → FAULT sends priority 0 and releases; clearing returns to BACKUP', () => {
+  it('tracking fault: MASTER → FAULT sends priority 0 twice (as keepalived 2.2.7 does on the wire) and releases; clearing returns to BACKUP', () => {
     const m = new VrrpInstanceMachine(v2spec('VI', '10.0.0.1', 100));
     m.handle({ type: 'start' }, 0);
     m.handle({ type: 'timerExpired' }, 3609.375);
-    assert.deepEqual(types(m.handle({ type: 'trackingChanged', fault: true, priority: 100 }, 4000)), ['advert:0', 'removeVips', 'notify:FAULT']);
+    assert.deepEqual(types(m.handle({ type: 'trackingChanged', fault: true, priority: 100 }, 4000)), ['advert:0', 'advert:0', 'removeVips', 'notify:FAULT']);
     assert.equal(m.acceptsAdverts(), false);
     assert.equal(m.nextDeadline(), undefined);
     assert.deepEqual(types(m.handle({ type: 'trackingChanged', fault: false, priority: 100 }, 5000)), ['notify:BACKUP']);
