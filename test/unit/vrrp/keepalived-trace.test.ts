@@ -58,8 +58,9 @@ describe('replay of a keepalived 2.2.7 trace', () => {
 
   // Backup side, recorded the same way: keepalived (priority 100, state BACKUP); a priority-150
   // master injected from the peer. Times relative to the first injected advert.
-  const backupRun = (injections: Array<[number, number]>, until: number): number[] => {
-    const m = new VrrpInstanceMachine(v2spec('VI', '10.9.1.1', 100, { vips: ['10.9.1.100'] }));
+  const backupRun = (injections: Array<[number, number]>, until: number, v3IntervalMs?: number): number[] => {
+    const v3 = v3IntervalMs !== undefined;
+    const m = new VrrpInstanceMachine(v2spec('VI', '10.9.1.1', 100, { vips: ['10.9.1.100'], ...(v3 ? { version: 3 as const } : {}) }));
     const sent: number[] = [];
     const note = (t: number, fx: VrrpEffect[]): void => {
       for (const e of fx) if (e.type === 'sendAdvert') sent.push(t);
@@ -71,7 +72,7 @@ describe('replay of a keepalived 2.2.7 trace', () => {
       const next = queue[0];
       if (next && next[0] * 1000 <= d) {
         queue.shift();
-        const advert = { version: 2 as const, family: 'ipv4' as const, vrid: 51, priority: next[1], advertIntMs: 1000, addresses: ['10.9.1.100'], authType: 0 as const, src: '10.9.1.2', checksumAgainstMulticastGroup: false };
+        const advert = { version: v3 ? (3 as const) : (2 as const), family: 'ipv4' as const, vrid: 51, priority: next[1], advertIntMs: v3IntervalMs ?? 1000, addresses: ['10.9.1.100'], authType: 0 as const, src: '10.9.1.2', checksumAgainstMulticastGroup: false };
         note(next[0] * 1000, m.handle({ type: 'advertReceived', advert }, next[0] * 1000));
         continue;
       }
@@ -89,6 +90,12 @@ describe('replay of a keepalived 2.2.7 trace', () => {
   it('backup after the master dies silently: MASTER 3 × advert_int + skew after the last advert', () => {
     // keepalived: injected adverts at 0, 1.001, 2.001, 3.001, 4.001; its own adverts at 7.614, 8.616
     near(backupRun([[0, 150], [1.001, 150], [2.001, 150], [3.001, 150], [4.001, 150]], 9000), [7.614, 8.616]);
+  });
+
+  it('VRRPv3 backup (advert_int 1) following a 0.5 s master: down = 3 × 0.5 + skew of 0.5, then advertises at its own 1 s', () => {
+    // keepalived logged "advertisement interval updated from 1000ms to 500ms by master"; injected
+    // v3 adverts (50 cs) at 0, 0.5, 1.002, 1.502; its own adverts at 3.307, 4.308, 5.310, 6.310
+    near(backupRun([[0, 150], [0.5, 150], [1.002, 150], [1.502, 150]], 6400, 500), [3.307, 4.308, 5.31, 6.31]);
   });
 
   it('backup hearing priority 0: MASTER after skew time', () => {
