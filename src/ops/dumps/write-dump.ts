@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DaemonSnapshot } from '../snapshot.js';
@@ -64,6 +65,28 @@ export async function writeDump(kind: DumpKind, snap: DaemonSnapshot, dir = dump
     return finalPath;
   } catch (err) {
     await unlink(tmpPath).catch(() => undefined);
+    throw new DumpWriteError(finalPath, err);
+  }
+}
+
+/**
+ * The same write, synchronously: used to answer a signal from an already available snapshot
+ * before the event loop turns (mehdy/keepalived-exporter opens the file 10 ms after signalling).
+ */
+export function writeDumpSync(kind: DumpKind, snap: DaemonSnapshot, dir = dumpDirectory()): string {
+  const finalPath = dumpPath(kind, dir);
+  const tmpPath = `${finalPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    const fd = openSync(tmpPath, 'wx', 0o600);
+    try {
+      writeSync(fd, renderDump(kind, snap));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmpPath, finalPath);
+    return finalPath;
+  } catch (err) {
+    try { unlinkSync(tmpPath); } catch { /* never created */ }
     throw new DumpWriteError(finalPath, err);
   }
 }

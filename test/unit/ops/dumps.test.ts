@@ -125,3 +125,33 @@ test('counters that are not whole non-negative numbers are written as 0, so the 
   const js = exporterParseJson(renderJsonDump(bad))[0]!.stats;
   assert.deepEqual([js.advert_rcvd, js.advert_sent, js.become_master], [0, 0, 2]);
 });
+
+test('DumpResponder writes from the cached snapshot before the event loop turns, then the fresh one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kt-ops-resp-'));
+  try {
+    const cached = sampleSnapshot();
+    const fresh = { ...sampleSnapshot(), takenAtMs: Date.now(), instances: sampleSnapshot().instances.map((i) => ({ ...i, counters: { ...i.counters, advertSent: 999 } })) };
+    let release: (s: typeof fresh) => void = () => undefined;
+    const written: [string, boolean][] = [];
+    const { DumpResponder } = await import('../../../src/ops/dumps/dump-responder.js');
+    const r = new DumpResponder({ dir, snapshot: () => new Promise((res) => { release = res; }), onWritten: (k, _p, f) => written.push([k, f]), maxAgeMs: Number.MAX_SAFE_INTEGER });
+    r.remember(cached);
+    const done = r.respond('stats');
+    // Synchronously after the signal: the cached snapshot is already on disk.
+    const { readFileSync } = await import('node:fs');
+    assert.equal(mehdyParseStats(readFileSync(join(dir, 'keepalived.stats'), 'utf8')).get('VI_1')!.advert_sent, 12);
+    release(fresh);
+    await done;
+    assert.equal(mehdyParseStats(await readFile(join(dir, 'keepalived.stats'), 'utf8')).get('VI_1')!.advert_sent, 999);
+    assert.deepEqual(written, [['stats', false], ['stats', true]]);
+    // A stale cache is not served; a failing snapshot is reported, not thrown.
+    const errors: unknown[] = [];
+    const r2 = new DumpResponder({ dir, snapshot: () => Promise.reject(new Error('child gone')), onError: (_k, e) => errors.push(e), maxAgeMs: 1 });
+    r2.remember({ ...cached, takenAtMs: 0 });
+    await r2.respond('json');
+    assert.equal(errors.length, 1);
+    await assert.rejects(readFile(join(dir, 'keepalived.json')), { code: 'ENOENT' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
