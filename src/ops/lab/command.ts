@@ -9,6 +9,12 @@ import { formatLabStatus, labStatus } from './status.js';
 import type { DirectorKind } from './state.js';
 import { labUp, LabUpError } from './up.js';
 
+/**
+ * What a director runs when no option says otherwise. keepalived until the ka-ts daemon
+ * (`ka-ts -f FILE -n`) runs end to end; then this becomes 'ka-ts' and `--peer keepalived` is the mixed pair.
+ */
+export const DEFAULT_DIRECTOR_KIND: DirectorKind = 'keepalived';
+
 export class LabUsageError extends Error {
   constructor(message: string) { super(message); this.name = 'LabUsageError'; }
 }
@@ -27,8 +33,8 @@ export const LAB_USAGE = `usage: ka-ts lab up|down|status [-f FILE] [--name NAME
   down    remove everything the lab made (also after a crash)
   status  namespaces, processes, MASTER and VIP holders
   -f FILE             keepalived.conf to build (default: the bundled conf/keepalived.conf)
-  --peer keepalived   the second director runs keepalived 2.2.7 instead of ka-ts
-  --directors KIND    both directors run KIND
+  --peer keepalived   d1 runs ka-ts, d2 runs keepalived 2.2.7 (a mixed pair)
+  --directors KIND    both directors run KIND (ka-ts or keepalived; default keepalived for now)
   --advert-int S      override advert_int in the lab (a fraction switches to VRRPv3)
 `;
 
@@ -36,7 +42,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
   const a = [...argv];
   const action = a.shift();
   if (action !== 'up' && action !== 'down' && action !== 'status') throw new LabUsageError(`expected up, down or status, got '${action ?? ''}'`);
-  const out: LabArgs = { action, file: join(packageRoot(), 'conf', 'keepalived.conf'), name: 'ka', directors: ['ka-ts', 'ka-ts'], json: false };
+  const out: LabArgs = { action, file: join(packageRoot(), 'conf', 'keepalived.conf'), name: 'ka', directors: [DEFAULT_DIRECTOR_KIND, DEFAULT_DIRECTOR_KIND], json: false };
   const kind = (v: string | undefined, opt: string): DirectorKind => {
     if (v === 'keepalived' || v === 'ka-ts') return v;
     throw new LabUsageError(`${opt} takes keepalived or ka-ts, got '${v ?? ''}'`);

@@ -1,6 +1,6 @@
 // `ka-ts lab up`: builds the config's topology in namespaces and starts the directors and the
 // real servers. Idempotent: a complete, running lab is left alone; a partial one is removed first.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDirectorConf } from './director-conf.js';
 import { labDown } from './down.js';
@@ -127,15 +127,22 @@ export async function labUp(cfg: LabConfig, opts: LabUpOptions): Promise<{ state
       const m = soleMaster(await vipHoldings(state, vips), vips);
       if (m) { say(`MASTER: ${m.director}`); break; }
       for (const d of state.directors) {
-        if (!(await isAlive(d.pid, d.conf))) throw new LabUpError(`director ${d.id} (${d.kind}) exited during start-up; see ${d.log}`);
+        if (!(await isAlive(d.pid, d.conf))) throw new LabUpError(`director ${d.id} (${d.kind}) exited during start-up; see its log below`);
       }
-      if (performance.now() - t0 > limitMs) throw new LabUpError(`no single MASTER within ${limitMs / 1000} s; see ${state.directors.map((d) => d.log).join(', ')}`);
+      if (performance.now() - t0 > limitMs) throw new LabUpError(`no single MASTER within ${limitMs / 1000} s; see the logs below`);
       await sleep(100);
     }
     await writeLabState(state);
     return { state, reused: false };
   } catch (e) {
+    // `down` removes the logs with the state directory: keep their last lines in the error.
+    const tails: string[] = [];
+    for (const d of state.directors) {
+      const log = await readFile(d.log, 'utf8').catch(() => '');
+      if (log) tails.push(`--- ${d.id} (${d.kind}) log, last lines ---\n${log.trimEnd().split('\n').slice(-15).join('\n')}`);
+    }
     await labDown(opts.name).catch(() => undefined);
+    if (e instanceof LabUpError && tails.length) throw new LabUpError(`${e.message}\n${tails.join('\n')}`);
     throw e;
   }
 }
