@@ -127,8 +127,10 @@ export function flag<T>(keyword: string, field: keyof T & string, dflt: boolean 
   return {
     keyword,
     handle(ctx, stmt, t) {
-      const v = stmt.args[0] ? parseBool(ctx, stmt.args[0], keyword) : true;
-      if (v !== undefined) (t as Rec)[field] = v;
+      // keepalived ignores words after most switches (`nopreempt 1`); a BOOL word is honoured.
+      const w = stmt.args[0]?.text.toLowerCase();
+      const v = w !== undefined && w in BOOL_WORDS ? BOOL_WORDS[w] : true;
+      (t as Rec)[field] = v;
     },
     render: (t) => {
       const v = (t as Rec)[field];

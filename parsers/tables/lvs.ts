@@ -12,6 +12,7 @@ export const LB_KINDS = ['NAT', 'DR', 'TUN'] as const;
 export interface VsParseState {
   lbKindSet: boolean;
   protocolSet: boolean;
+  lbAlgoSet: boolean;
 }
 
 const vsState = new WeakMap<VirtualServer, VsParseState>();
@@ -37,6 +38,20 @@ const lbKind = (keyword: string): KeywordSpec<VirtualServer> => ({
   render: (vs) => [line('lb_kind', vs.lbKind)],
 });
 
+const lbAlgo = (keyword: string): KeywordSpec<VirtualServer> => {
+  const base = enumOf<VirtualServer>(keyword, 'lbAlgo', LB_ALGOS);
+  return {
+    keyword,
+    handle(ctx, stmt, vs) {
+      const before = ctx.sink.items.length;
+      base.handle(ctx, stmt, vs);
+      if (ctx.sink.items.length === before && !ctx.stopped) vsState.get(vs)!.lbAlgoSet = true;
+    },
+    // Always written: keepalived warns when a virtual server has no scheduler.
+    render: (vs) => [line('lb_algo', vs.lbAlgo)],
+  };
+};
+
 const persistenceTimeout: KeywordSpec<VirtualServer> = {
   keyword: 'persistence_timeout',
   handle(ctx, stmt, vs) {
@@ -57,7 +72,8 @@ const protocol: KeywordSpec<VirtualServer> = {
       vsState.get(vs)!.protocolSet = true;
     } else ctx.sink.warning('invalid-protocol', `protocol '${stmt.args[0]!.text}' is not TCP, UDP or SCTP - ignored`, stmt.args[0]!.loc);
   },
-  render: (vs) => (vs.key.kind === 'fwmark' || vs.protocol === 'TCP' ? [] : [line('protocol', vs.protocol)]),
+  // Written except for fwmark services: keepalived warns when it is missing.
+  render: (vs) => (vs.key.kind === 'fwmark' ? [] : [line('protocol', vs.protocol)]),
 };
 
 function parseEndpoint(ctx: ParseCtx, stmt: Stmt, what: string): { address: string; port: number; family: Family } | undefined {
@@ -156,8 +172,8 @@ const RAW_VS = ['persistence_engine', 'smtp_alert', 'ip_family', 'sorry_server_i
 
 export const VS_TABLE: Table<VirtualServer> = [
   seconds('delay_loop', 'delayLoopMs', 0.000001, 86400, 60_000),
-  enumOf('lb_algo', 'lbAlgo', LB_ALGOS, { dflt: 'wlc' }),
-  { ...enumOf<VirtualServer>('lvs_sched', 'lbAlgo', LB_ALGOS), render: () => [] },
+  lbAlgo('lb_algo'),
+  { ...lbAlgo('lvs_sched'), render: () => [] },
   lbKind('lb_kind'),
   persistenceTimeout,
   str('persistence_granularity', 'persistenceGranularity'),
@@ -222,10 +238,15 @@ export function parseVirtualServer(ctx: ParseCtx, stmt: Stmt): VirtualServer | u
   const key = parseVsKey(ctx, stmt);
   if (!key) return undefined;
   const vs = newVirtualServer(key, { ...stmt.keyword.loc });
-  const st: VsParseState = { lbKindSet: false, protocolSet: false };
+  const st: VsParseState = { lbKindSet: false, protocolSet: false, lbAlgoSet: false };
   vsState.set(vs, st);
   applyTable(ctx, VS_TABLE, stmt.children ?? [], vs, { where: `virtual_server ${vsName(key)}` });
   if (ctx.stopped) return vs;
+  if (!st.protocolSet && key.kind !== 'fwmark') {
+    vs.protocol = 'UDP';
+    ctx.sink.warning('no-protocol', `virtual_server ${vsName(key)}: no protocol - keepalived 2.2.7 defaults to UDP (write 'protocol TCP' if that is what you mean)`, stmt.keyword.loc);
+  }
+  if (!st.lbAlgoSet) ctx.sink.warning('no-lb-algo', `virtual_server ${vsName(key)}: no lb_algo - wlc used`, stmt.keyword.loc);
   if (!st.lbKindSet) ctx.sink.warning('no-lb-kind', `virtual_server ${vsName(key)}: no lb_kind - NAT used (write 'lb_kind NAT' to make it explicit)`, stmt.keyword.loc);
   if (key.kind === 'fwmark' && st.protocolSet) ctx.sink.warning('fwmark-protocol', `virtual_server fwmark ${key.fwmark}: 'protocol' does not apply to a fwmark service - ignored`, stmt.keyword.loc);
   return vs;

@@ -28,7 +28,12 @@ function notifySpecs<T extends { notify: NotifyScripts }>(): KeywordSpec<T>[] {
     keyword: kw,
     handle(ctx, stmt, t) {
       if (!needArgs(ctx, stmt, 1)) return;
-      t.notify[field] = stmt.args.map((a) => a.text).join(' ');
+      if (stmt.args.length > 1) {
+        // keepalived 2.2.7 silently drops a notify command written as several unquoted words.
+        ctx.sink.warning('notify-unquoted', `${kw}: the command has ${stmt.args.length} unquoted words, which keepalived ignores (no script is run) - quote the whole command: ${kw} "${stmt.args.map((a) => a.text).join(' ')}"`, stmt.args[1]!.loc, 0);
+        return;
+      }
+      t.notify[field] = stmt.args[0]!.text;
     },
     render: (t) => (t.notify[field] === undefined ? [] : [line(kw, t.notify[field]!)]),
   }));

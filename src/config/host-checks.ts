@@ -68,7 +68,7 @@ function collectScripts(cfg: KeepalivedConfig): ScriptRef[] {
       if (rs.notifyUp) out.push({ command: rs.notifyUp, what: `real_server ${rs.address} notify_up`, loc: rs.loc, tracking: false });
       if (rs.notifyDown) out.push({ command: rs.notifyDown, what: `real_server ${rs.address} notify_down`, loc: rs.loc, tracking: false });
       for (const c of rs.checkers) {
-        if (c.type === 'MISC_CHECK' && c.miscPath) out.push({ command: c.miscPath, what: `MISC_CHECK of real_server ${rs.address}`, loc: c.loc, tracking: true, ...(c.user ? { user: c.user } : {}) });
+        if (c.type === 'MISC_CHECK' && c.miscPath) out.push({ command: c.miscPath, what: `MISC_CHECK of real_server ${rs.address}`, loc: c.loc, tracking: false, ...(c.user ? { user: c.user } : {}) });
       }
     }
   }
@@ -83,7 +83,6 @@ function executableOf(command: string): string {
 
 async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promise<void> {
   const scripts = collectScripts(cfg);
-  if (scripts.length === 0) return;
   const security = cfg.globalDefs.enableScriptSecurity;
   const cache = new Map<string, Promise<ScriptIdentity | undefined>>();
   const lookup = (u: ScriptUser): Promise<ScriptIdentity | undefined> => {
@@ -103,6 +102,7 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promis
   const dflt = await lookup({ user: DEFAULT_SCRIPT_USER });
   if (dflt) defaultId = dflt;
   if (su) {
+    // keepalived resolves script_user whether or not any script is configured.
     const id = await lookup(su);
     if (id) defaultId = id;
     else sink.warning('script-user', `script_user ${su.user}${su.group ? ` ${su.group}` : ''}: no such user or group on this host - scripts run as ${defaultId.user}`, cfg.globalDefs.loc);

@@ -4,6 +4,7 @@
 // drops (no virtual_router_id, a vrrp_script without script, an empty sync group) are removed
 // from the model, as keepalived removes them, so consumers see what keepalived would run.
 import type { DiagnosticSink } from '../../parsers/diagnostics.js';
+import { vsName } from '../../parsers/tables/lvs.js';
 import type { KeepalivedConfig, TrackRef, VrrpInstance } from './model.js';
 
 function checkTrackRefs(sink: DiagnosticSink, owner: string, refs: TrackRef[], known: Set<string>, kind: string): TrackRef[] {
@@ -109,9 +110,10 @@ function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void 
       sink.error('undefined-vs-group', `virtual_server group ${vs.key.group}: no virtual_server_group ${vs.key.group} is defined - virtual server removed`, vs.loc);
       return false;
     }
-    if (vs.quorum > Math.max(1, vs.realServers.reduce((s, r) => s + r.weight, 0)) && vs.realServers.length > 0) {
-      // keepalived accepts it (the service can never be up): say so without changing the verdict.
-      sink.warning('quorum-unreachable', `virtual_server: quorum ${vs.quorum} is more than the total weight of its real servers`, vs.loc, 0);
+    const total = vs.realServers.reduce((s, r) => s + r.weight, 0);
+    if (vs.quorum > total && vs.realServers.length > 0) {
+      sink.warning('quorum-unreachable', `virtual_server ${vsName(vs.key)}: quorum ${vs.quorum} exceeds the total weight of its real servers (${total}) - quorum reduced to ${Math.max(1, total)}`, vs.loc);
+      vs.quorum = Math.max(1, total);
     }
     return true;
   });

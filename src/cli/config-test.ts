@@ -1,0 +1,33 @@
+// `ka-ts -t [-f FILE]` / `--config-test[=FILE]` / `--check-config`: keepalived's config test with
+// keepalived 2.2.7's exit codes (0 clean, 2 missing value, 4 unreadable/fatal, 5 errors or
+// warnings, 6 script security) and clearer, located diagnostics on stderr (or FILE).
+import { writeFile } from 'node:fs/promises';
+import { formatDiagnostic, type Diagnostic } from '../../parsers/diagnostics.js';
+import { loadConfig } from '../config/load.js';
+
+export interface ConfigTestOptions {
+  file: string;
+  configId?: string | undefined;
+  /** Diagnostics as one JSON document instead of lines. */
+  json?: boolean | undefined;
+  /** Write diagnostics here instead of stderr (keepalived's --config-test=FILE). */
+  outFile?: string | undefined;
+}
+
+export function diagnosticsJson(file: string, exitCode: number, diagnostics: readonly Diagnostic[]): string {
+  const counts: Record<string, number> = {};
+  for (const d of diagnostics) counts[d.code] = (counts[d.code] ?? 0) + 1;
+  return `${JSON.stringify({ file, exitCode, errors: diagnostics.filter((d) => d.severity === 'error').length, warnings: diagnostics.filter((d) => d.severity === 'warning').length, counts, diagnostics }, null, 2)}\n`;
+}
+
+export function diagnosticsText(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join('');
+}
+
+export async function runConfigTest(opts: ConfigTestOptions): Promise<number> {
+  const r = await loadConfig(opts.file, opts.configId !== undefined ? { configId: opts.configId } : {});
+  const text = opts.json ? diagnosticsJson(opts.file, r.exitCode, r.diagnostics) : diagnosticsText(r.diagnostics);
+  if (opts.outFile !== undefined) await writeFile(opts.outFile, text);
+  else if (text) process.stderr.write(text);
+  return r.exitCode;
+}
