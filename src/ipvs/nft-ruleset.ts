@@ -14,6 +14,9 @@
 //
 // The transaction flushes and rewrites every chain but keeps persistence sets whose service,
 // destination and persistence settings are unchanged, so clients stay where they were.
+// A service with no destination of weight > 0 (and no persistence hit) gets no DNAT: the packet
+// goes on to the director itself, which owns the VIP, so a client is refused at once (TCP RST /
+// ICMP port unreachable) much as IPVS answers when it finds no destination.
 import { createHash } from 'node:crypto';
 import { netmaskBits } from './address.js';
 import { ipvsadmLine } from './ipvsadm-format.js';

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIpvsadmSave } from '../../../src/ipvs/ipvsadm-parse.js';
 import { nftSupports } from '../../../src/ipvs/nft-support.js';
+import type { VirtualServerSpec } from '../../../src/ipvs/spec.js';
 import { destChain, nftObjects, persistSet, renderNftTransaction, serviceChain, slotCounts } from '../../../src/ipvs/nft-ruleset.js';
 
 test('slot counts: rr one per live destination, wrr weight/gcd, sh weight; weight 0 gets none', () => {
@@ -88,4 +89,12 @@ test('nftSupports: clear reasons for what nftables cannot express', () => {
   assert.match(why[0]!, /lb_algo wlc .* supports rr, wrr and sh/);
   assert.ok(why.some((w) => /real_server 10\.1\.0\.1: lvs_method DR needs kernel IPVS/.test(w)));
   assert.ok(why.some((w) => /real_server 10\.1\.0\.2: uthreshold/.test(w)));
+});
+
+test('nftSupports takes a VirtualServerSpec as the config layer produces it', () => {
+  const vs: VirtualServerSpec = {
+    id: 'TCP:192.0.2.10:80', target: { kind: 'addr', address: '192.0.2.10', port: 80 }, protocol: 'tcp', scheduler: 'wlc',
+    realServers: [{ address: '10.1.0.1', port: 80, weight: 1, method: 'masq' }], sorryServer: { address: '10.9.9.9', weight: 1, method: 'tunnel' },
+  };
+  assert.deepEqual(nftSupports(vs).map((w) => w.split(' ').slice(0, 2).join(' ')), ['lb_algo wlc', 'real_server 10.9.9.9:']);
 });
