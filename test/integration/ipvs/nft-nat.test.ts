@@ -85,6 +85,10 @@ test('nft backend: NAT load balancing over three real servers: rr spread, remove
     seen = count(await get(20));
     assert.deepEqual(Object.keys(seen).sort(), ['rs1', 'rs3'], JSON.stringify(seen));
 
+    // 2b. every server down: the empty service refuses at once (the director owns the VIP)
+    await ctl.update({ health: down(...RS) });
+    assert.deepEqual(await get(2), ['ERR ECONNREFUSED', 'ERR ECONNREFUSED']);
+
     // 3. back up: it gets traffic again
     await ctl.update({ health: down() });
     seen = count(await get(30));
