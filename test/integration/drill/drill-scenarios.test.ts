@@ -37,8 +37,8 @@ async function assertTakeover(t: DrillTimeline): Promise<Record<string, number>>
   assert.notEqual(t.oldMaster, t.newMaster);
   assert.ok(a.firstAdvertNew! > a.fault!, 'new master advertises after the fault');
   assert.ok(a.lastAdvertOld! <= a.firstAdvertNew!);
-  // ip monitor's time is when Node read the event; tcpdump's is the kernel's: allow 50 ms between them.
-  assert.ok(a.vipPresent! >= a.fault! && Math.abs(a.vipPresent! - a.firstGarp!) < 50, 'VIP added with the GARP');
+  // ip monitor's time is when Node read the event; tcpdump's is the kernel's: allow 250 ms between them on a loaded machine.
+  assert.ok(a.vipPresent! >= a.fault! && Math.abs(a.vipPresent! - a.firstGarp!) < 250, 'VIP added with the GARP');
   assert.ok(a.firstClientOk! >= a.fault!);
   assert.ok(t.clientGapMs !== undefined && t.clientGapMs <= t.limitMs, `${t.scenario}: gap ${t.clientGapMs} ms ≤ ${t.limitMs} ms`);
   const st = await labStatus(name);
