@@ -64,6 +64,11 @@ export class IpvsController {
     return this.reconciler.stats;
   }
 
+  /** Desired table, last table read and managed services (for status dumps). */
+  snapshot(): ReturnType<IpvsReconciler['snapshot']> {
+    return this.reconciler.snapshot();
+  }
+
   /** Adopts the existing table and applies the first desired state. */
   start(inputs: IpvsInputs): Promise<PassReport> {
     this.inputs = inputs;

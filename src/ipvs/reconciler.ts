@@ -66,6 +66,7 @@ export class IpvsReconciler {
   private readonly unsupported = new Set<string>();
   /** The desired table of the last pass that applied everything; a difference while it is unchanged is drift. */
   private lastApplied: IpvsTable | undefined;
+  private lastRead: IpvsTable | undefined;
   private running: Promise<PassReport> | undefined;
   private queued: Promise<PassReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -79,6 +80,14 @@ export class IpvsReconciler {
 
   get backendName(): string {
     return this.opts.backend.name;
+  }
+
+  /**
+   * For status dumps: the desired table, the table as last read (before that pass's changes) and
+   * the services ka-ts manages.
+   */
+  snapshot(): { backend: string; desired: IpvsTable; lastRead?: IpvsTable; managed: string[] } {
+    return { backend: this.opts.backend.name, desired: this.desired, ...(this.lastRead ? { lastRead: this.lastRead } : {}), managed: this.managedServices() };
   }
 
   /** Service keys currently managed by ka-ts. */
@@ -182,6 +191,7 @@ export class IpvsReconciler {
       this.opts.onPass?.(report);
       return report;
     }
+    this.lastRead = actual;
     const changes = diffTables(desired, actual, this.managed).filter((c) => !this.unsupported.has(signature(c)));
     // Nothing new was asked for since the last complete pass, yet the table differs: drift.
     const drift = changes.length > 0 && !this.lastHadFailures && this.lastApplied !== undefined

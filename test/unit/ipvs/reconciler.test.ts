@@ -49,6 +49,10 @@ test('start adopts the existing table: no flush, only the weight edit; foreign s
   assert.equal(report.drift, false);
   assert.deepEqual(r.managedServices(), ['-t 10.0.0.1:80']);
   assert.ok((await backend.read()).services.has('-u 10.0.0.9:53'));
+  const snap = r.snapshot();
+  assert.equal(snap.backend, 'dry-run');
+  assert.deepEqual([...(snap.lastRead?.services.keys() ?? [])], ['-t 10.0.0.1:80', '-u 10.0.0.9:53']);
+  assert.deepEqual(snap.managed, ['-t 10.0.0.1:80']);
   await r.stop();
   assert.deepEqual(out.take(), ['ipvsadm -D -t 10.0.0.1:80'], 'stop removes only what ka-ts manages');
   assert.deepEqual([...(await backend.read()).services.keys()], ['-u 10.0.0.9:53']);
