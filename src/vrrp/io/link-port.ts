@@ -1,0 +1,30 @@
+// The engine's LinkPort (facts + watch) over interface-facts and LinkMonitor.
+import type { InterfaceFacts as EngineInterfaceFacts, LinkPort } from '../engine/ports.js';
+import { interfaceFacts } from './interface-facts.js';
+import { LinkMonitor } from './link-monitor.js';
+import { InterfaceNotFoundError } from './errors.js';
+
+export class LinkPortAdapter implements LinkPort {
+  constructor(private readonly netns?: string) {}
+
+  async facts(ifname: string): Promise<EngineInterfaceFacts | undefined> {
+    try {
+      const f = await interfaceFacts(ifname, this.netns);
+      const out: EngineInterfaceFacts = { ifindex: f.ifindex, mac: f.mac, up: f.up };
+      if (f.ipv4) out.ipv4 = f.ipv4;
+      if (f.ipv6LinkLocal) out.ipv6LinkLocal = f.ipv6LinkLocal;
+      return out;
+    } catch (err) {
+      if (err instanceof InterfaceNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every change of an interface's running state; the initial states are not reported. */
+  watch(onChange: (ifname: string, up: boolean) => void): () => void {
+    let started = false;
+    const monitor = new LinkMonitor((ifname, up) => { if (started) onChange(ifname, up); }, this.netns);
+    monitor.start().then(() => { started = true; }, () => { started = true; });
+    return () => monitor.stop();
+  }
+}
