@@ -44,8 +44,15 @@ test('invariants hold after every probe result', () => {
     for (const st of sc.steps) {
       const id = ids[st.server % ids.length]!;
       const keys = [...h.servers.get(id)!.checkers.keys()];
+      const wasUp = h.quorumUp;
       const out = h.onResult(id, keys[st.checker % keys.length]!, { ok: st.ok, reason: st.ok ? 'ok' : 'refused' });
       assert.ok(out.delayMs > 0);
+      // keepalived's rule exactly: lose below quorum-hysteresis (or at 0), gain at quorum+hysteresis.
+      const sum = h.liveWeight();
+      const expectUp = wasUp ? !(sum === 0 || sum < sc.quorum - hysteresis) : sum >= sc.quorum + hysteresis;
+      assert.equal(h.quorumUp, expectUp, `quorum ${wasUp ? 'up' : 'down'} → live weight ${sum}`);
+      assert.equal(out.events.some((e) => e.kind === 'quorum-gained'), !wasUp && expectUp);
+      assert.equal(out.events.some((e) => e.kind === 'quorum-lost'), wasUp && !expectUp);
       check();
     }
   }), { numRuns: 300 });
