@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AddressBatcher } from '../../../src/vrrp/engine/address-batcher.js';
+import type { VipEntry } from '../../../src/vrrp/engine/ports.js';
+
+const vip = (cidr: string): VipEntry => ({ cidr, dev: 'eth0' });
+
+test('address batcher: one apply per turn, the last request for a VIP wins, announcements after the batch', async () => {
+  const calls: Array<{ add: string[]; del: string[] }> = [];
+  const order: string[] = [];
+  const b = new AddressBatcher({
+    apply: async (add, del) => { calls.push({ add: add.map((v) => v.cidr), del: del.map((v) => v.cidr) }); order.push('apply'); },
+  }, () => assert.fail('no error expected'));
+  b.request([vip('10.0.0.1/24'), vip('10.0.0.2/24')], []);
+  b.request([], [vip('10.0.0.2/24'), vip('10.0.0.3/24')]);
+  b.thenRun(() => order.push('garp'));
+  await b.flush();
+  assert.deepEqual(calls, [{ add: ['10.0.0.1/24'], del: ['10.0.0.2/24', '10.0.0.3/24'] }]);
+  assert.deepEqual(order, ['apply', 'garp']);
+  b.request([vip('10.0.0.2/24')], []);
+  await b.flush();
+  assert.equal(calls.length, 2);
+  assert.equal(b.counters.batches, 2);
+});
+
+test('address batcher: a failing batch is counted and reported, later batches still run in order', async () => {
+  const errors: string[] = [];
+  let n = 0;
+  const b = new AddressBatcher({ apply: async () => { n += 1; if (n === 1) throw new Error('RTNETLINK answers: Operation not permitted'); } }, (e) => errors.push(e.message));
+  const after: number[] = [];
+  b.request([vip('10.0.0.1/24')], []);
+  b.thenRun(() => after.push(1));
+  await b.flush();
+  b.request([vip('10.0.0.2/24')], []);
+  b.thenRun(() => after.push(2));
+  await b.flush();
+  assert.deepEqual(errors, ['RTNETLINK answers: Operation not permitted']);
+  assert.deepEqual(after, [1, 2]);
+  assert.equal(b.counters.failures, 1);
+});
