@@ -55,6 +55,8 @@ export interface DecodeContext {
    * socket drops bad packets before user space), so the default is false.
    */
   verifyIpv6Checksum?: boolean;
+  /** global vrrp_mcast_group4 (default 224.0.0.18): the pseudo-header destination of the old unicast v3 checksum. */
+  mcastGroup4?: string;
   /**
    * Check that every VIP of ours is listed in the advert. keepalived skips this only when
    * skip_check_adv_addr is set AND the advert comes from the current master's address; the caller
@@ -68,7 +70,7 @@ export interface DecodedAdvert extends VrrpAdvert {
   /** The source address the advert came from (canonical text). */
   src: string;
   /**
-   * True when a unicast v3 IPv4 advert only verified with 224.0.0.18 in the pseudo-header: the peer
+   * True when a unicast v3 IPv4 advert only verified with the multicast group in the pseudo-header: the peer
    * uses keepalived's old unicast checksum; keepalived then switches to that mode for sending too.
    */
   checksumAgainstMulticastGroup: boolean;
@@ -157,8 +159,9 @@ function decodeChecked(buf: Buffer, ctx: DecodeContext): DecodeResult {
     if (internetChecksum(buf) !== 0) return drop('checksum', 'invalid VRRPv2 checksum');
   } else if (family === 'ipv4') {
     if (internetChecksum(pseudoHeader('ipv4', ctx.src, ctx.dst, buf.length), buf) !== 0) {
-      const canRetry = exp.unicast && ctx.dst !== VRRP_MCAST_GROUP4;
-      if (canRetry && internetChecksum(pseudoHeader('ipv4', ctx.src, VRRP_MCAST_GROUP4, buf.length), buf) === 0) {
+      const group = ctx.mcastGroup4 ?? VRRP_MCAST_GROUP4;
+      const canRetry = exp.unicast && ctx.dst !== group;
+      if (canRetry && internetChecksum(pseudoHeader('ipv4', ctx.src, group, buf.length), buf) === 0) {
         viaGroup = true;
       } else {
         return drop('checksum', 'invalid VRRPv3 checksum');
