@@ -51,5 +51,11 @@ export type VrrpEffect =
   | { type: 'notify'; state: VrrpState | 'STOP'; priority: number }
   /** keepalived's notify_master_rx_lower_pri event. */
   | { type: 'notifyMasterRxLowerPri'; from: string; priority: number }
+  /**
+   * Unicast instances leaving FAULT: one gratuitous ARP / unsolicited NA for our own source address
+   * (unicast_src_ip), so the master re-learns us at once and its adverts reach us before our down
+   * timer runs out (keepalived try_up_instance).
+   */
+  | { type: 'announceSourceAddress' }
   /** Switch sending to the old unicast v3 checksum (pseudo-header dst 224.0.0.18), as keepalived does when a peer uses it. */
   | { type: 'useMulticastChecksumForUnicast' };

@@ -503,5 +503,6 @@ export class VrrpInstanceMachine {
     this.setState('BACKUP', fx);
     this.downTimerMs = this.computeDown();
     this.protoDeadline = now + this.downTimerMs;
+    if (this.spec.unicastPeers.length > 0) fx.push({ type: 'announceSourceAddress' });
   }
 }

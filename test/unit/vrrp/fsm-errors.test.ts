@@ -54,4 +54,13 @@ describe('VRRP core input errors', () => {
     assert.equal(m.counters.advertsReceived, 0);
     assert.equal(m.counters.drops.ttl, 0);
   });
+  it('a unicast instance leaving FAULT announces its own source address', () => {
+    const m = new VrrpInstanceMachine(v2spec('VI', '10.0.0.1', 100, { unicastPeers: ['10.0.0.2'] }));
+    m.handle({ type: 'start' }, 0);
+    m.handle({ type: 'trackingChanged', fault: true, priority: 100 }, 10);
+    assert.deepEqual(m.handle({ type: 'trackingChanged', fault: false, priority: 100 }, 20), [
+      { type: 'notify', state: 'BACKUP', priority: 100 },
+      { type: 'announceSourceAddress' },
+    ]);
+  });
 });
