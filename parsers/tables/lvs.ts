@@ -144,7 +144,9 @@ function checkerSpec(type: CheckerType): KeywordSpec<RealServer> {
     handle(ctx, stmt, rs) {
       rs.checkers.push(parseChecker(ctx, type, stmt, `real_server ${rs.address} ${rs.port}`));
     },
-    render: (rs) => rs.checkers.filter((c) => c.type === type).map((c) => ({ words: [type], children: renderCheckerBody(c) })),
+    // Checkers keep their written order (it is the order keepalived schedules them in): the
+    // first checker keyword renders them all.
+    render: (rs) => (type === CHECKER_TYPES[0] ? rs.checkers.map((c) => ({ words: [c.type], children: renderCheckerBody(c) })) : []),
   };
 }
 
