@@ -10,10 +10,7 @@ import { VrrpEngine, type EngineLog } from './engine.js';
 import { parseStandaloneConfig, StandaloneConfigError, type StandaloneConfig } from './standalone-config.js';
 import { engineConfigFromStandalone, scriptRunsFromStandalone } from './standalone-map.js';
 import { TrackScriptRunner } from './track-script-runner.js';
-import { RawSocketTransport } from './raw-socket-transport.js';
-import { IpBatchAddresses } from './ip-batch-addresses.js';
-import { IpLinkPort } from './ip-link-port.js';
-import { Announcer } from './announcer.js';
+import { selectEngineIo, type EngineIo } from './io-selection.js';
 
 const log: EngineLog = (level, msg) => {
   if (level === 'debug' && !process.env['KA_TS_VRRP_DEBUG']) return;
@@ -38,22 +35,16 @@ async function main(): Promise<number> {
     process.stderr.write(`${file}: ${where}${(err as Error).message}\n`);
     return 1;
   }
-  const link = new IpLinkPort();
-  const macs = new Map<string, string>();
-  const announcer = new Announcer((n) => macs.get(n), (n) => link.ifindex(n), (m) => log('warn', m));
-  // Facts are learned by the engine at start; remember MACs for the announcer as they are read.
-  const linkWithMacs = {
-    facts: async (n: string) => { const f = await link.facts(n); if (f) macs.set(n, f.mac); return f; },
-    watch: (cb: (n: string, up: boolean) => void) => link.watch(cb),
-  };
-  const engine = new VrrpEngine(engineConfigFromStandalone(conf), {
-    transport: new RawSocketTransport((n) => link.ifindex(n)),
-    addresses: new IpBatchAddresses(),
-    announce: announcer,
-    link: linkWithMacs,
-    log,
-  });
-  if (conf.instances.some((i) => !i.vips[0]!.includes(':'))) announcer.prepareGarp();
+  let io: EngineIo;
+  try {
+    io = selectEngineIo((m) => log('warn', m));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  log('info', `VRRP I/O: ${io.kind}`);
+  const engine = new VrrpEngine(engineConfigFromStandalone(conf), { transport: io.transport, addresses: io.addresses, announce: io.announce, link: io.link, log });
+  io.prepare(conf.instances.map((i) => (i.vips[0]!.includes(':') ? 'ipv6' : 'ipv4')));
   let runner = new TrackScriptRunner(scriptRunsFromStandalone(conf), (n, ok) => engine.setScriptResult(n, ok), (n, m) => log('warn', `vrrp_script ${n}: ${m}`));
   await engine.start();
   runner.start();
@@ -66,7 +57,7 @@ async function main(): Promise<number> {
       stopping = true;
       log('info', `${sig}: stopping`);
       runner.stop();
-      void engine.stop().then(() => { announcer.close(); resolve(0); }, (err: Error) => { log('error', err.message); resolve(1); });
+      void engine.stop().then(() => { io.close(); resolve(0); }, (err: Error) => { log('error', err.message); resolve(1); });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
