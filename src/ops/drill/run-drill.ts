@@ -65,7 +65,8 @@ export async function runLabDrill(state: LabState, opts: DrillOptions): Promise<
       const h = await vipHoldings(state, vips);
       const took = h.find((x) => x.director === newD.id)!.vips.includes(vip);
       const clientBack = !client || client.results.some((r) => r.ok && r.sentMs > faultAtMs && r.sentMs > Date.now() - 2000 && took);
-      if (took && clientBack) break;
+      const announced = wire.events.some((e) => e.kind === 'garp' && e.srcMac === newMac && e.target === vip && e.atMs >= faultAtMs);
+      if (took && clientBack && announced) break;
       if (performance.now() > deadline) { say(`no takeover by ${newD.id} within ${Math.round(stableMs / 1000) + 2} s`); break; }
       await sleep(50);
     }

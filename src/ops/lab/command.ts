@@ -9,11 +9,8 @@ import { formatLabStatus, labStatus } from './status.js';
 import type { DirectorKind } from './state.js';
 import { labUp, LabUpError } from './up.js';
 
-/**
- * What a director runs when no option says otherwise. keepalived until the ka-ts daemon
- * (`ka-ts -f FILE -n`) runs end to end; then this becomes 'ka-ts' and `--peer keepalived` is the mixed pair.
- */
-export const DEFAULT_DIRECTOR_KIND: DirectorKind = 'keepalived';
+/** What a director runs when no option says otherwise; `--peer keepalived` makes d2 keepalived 2.2.7. */
+export const DEFAULT_DIRECTOR_KIND: DirectorKind = 'ka-ts';
 
 export class LabUsageError extends Error {
   constructor(message: string) { super(message); this.name = 'LabUsageError'; }
@@ -34,7 +31,7 @@ export const LAB_USAGE = `usage: ka-ts lab up|down|status [-f FILE] [--name NAME
   status  namespaces, processes, MASTER and VIP holders
   -f FILE             keepalived.conf to build (default: the bundled conf/keepalived.conf)
   --peer keepalived   d1 runs ka-ts, d2 runs keepalived 2.2.7 (a mixed pair)
-  --directors KIND    both directors run KIND (ka-ts or keepalived; default keepalived for now)
+  --directors KIND    both directors run KIND (ka-ts or keepalived; default ka-ts)
   --advert-int S      override advert_int in the lab (a fraction switches to VRRPv3)
 `;
 

@@ -1,5 +1,8 @@
-// The facts the lab, drill and doctor need from a keepalived.conf, read from the conf tree.
+// The facts the lab, drill and doctor need from a keepalived.conf: loaded through the team's
+// parser (loadLabConfig), or read from the minimal conf tree (readLabConfig) for generated text.
 import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../../config/load.js';
+import { labConfigFromModel } from './from-model.js';
 import { child, childArg, ConfReadError, parseConfTree, type ConfNode } from './conf-tree.js';
 
 export interface LabVip { address: string; prefix: number; dev?: string }
@@ -114,6 +117,11 @@ export function readLabConfig(text: string, file: string): LabConfig {
   return cfg;
 }
 
+/**
+ * Reads a config through the team's parser (src/config/load.ts), without host checks: a lab
+ * config names interfaces that exist only inside the lab's namespaces. Errors (exit class 2/4)
+ * become a ConfReadError at the first error's location.
+ */
 export async function loadLabConfig(file: string): Promise<LabConfig> {
   let text: string;
   try {
@@ -121,5 +129,10 @@ export async function loadLabConfig(file: string): Promise<LabConfig> {
   } catch (e) {
     throw new ConfReadError(file, 0, `cannot read: ${(e as Error).message}`);
   }
-  return readLabConfig(text, file);
+  const r = await loadConfig(file, { skipHostChecks: true });
+  if (!r.model) {
+    const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
+    throw new ConfReadError(first?.loc?.file ?? file, first?.loc?.line ?? 0, first?.message ?? 'the configuration cannot be loaded');
+  }
+  return labConfigFromModel(r.model, text);
 }

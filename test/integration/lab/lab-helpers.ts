@@ -1,6 +1,7 @@
 // Shared set-up for the lab, drill and doctor integration tests: a unique lab name per test run
 // (namespaces kt-lab-<name>-*), and checks that `lab down` left nothing behind.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLabConfig, type LabConfig } from '../../../src/ops/lab/lab-config.js';
 import { labPrefix } from '../../../src/ops/lab/plan.js';
@@ -21,8 +22,13 @@ export function leftoverNamespaces(name: string): string[] {
   return out.split('\n').map((l) => l.split(/\s+/)[0]!).filter((x) => x && x.startsWith(labPrefix(name)));
 }
 
+/** Alive = a /proc entry that is not a zombie (a zombie has exited; its parent has not reaped it yet). */
 export function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Runs rsvg-convert on the SVG when installed: it exits non-zero on a malformed picture. */
