@@ -2,8 +2,8 @@
 // open_vrrp_send_socket / open_vrrp_read_socket): SO_BINDTODEVICE so only packets from the
 // configured interface arrive, multicast membership and output interface on that interface,
 // TTL / hop limit 255, no multicast loopback, IPV6_CHECKSUM at offset 6 for IPv6 (the kernel fills
-// and verifies the VRRPv3 checksum with the IPv6 pseudo-header), TOS 0xc0 (internet control) as
-// keepalived writes in its IPv4 header. Ancillary data gives the destination address, ifindex and
+// and verifies the VRRPv3 checksum with the IPv6 pseudo-header), TOS 0xc0 (internet control) and IPv6
+// traffic class 0xc0, as keepalived's packets carry. Ancillary data gives the destination address, ifindex and
 // IPv6 hop limit; for IPv4 the kernel hands over the IP header, which is parsed here.
 #include "vrrp_socket.h"
 
@@ -119,6 +119,8 @@ void VrrpSocket::Configure(Napi::Env env, const std::string& ifname, int ifindex
     SetInt(env, fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, "setsockopt(IPV6_MULTICAST_HOPS)");
     SetInt(env, fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "setsockopt(IPV6_MULTICAST_LOOP)");
     SetInt(env, fd, IPPROTO_IPV6, IPV6_CHECKSUM, 6, "setsockopt(IPV6_CHECKSUM)");
+    // keepalived's IPv6 adverts carry traffic class 0xc0 (fixtures/vrrp/v3-ipv6.json).
+    SetInt(env, fd, IPPROTO_IPV6, IPV6_TCLASS, 0xc0, "setsockopt(IPV6_TCLASS)");
     SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "setsockopt(IPV6_RECVPKTINFO)");
     SetInt(env, fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "setsockopt(IPV6_RECVHOPLIMIT)");
     SetInt(env, fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex, "setsockopt(IPV6_MULTICAST_IF)");

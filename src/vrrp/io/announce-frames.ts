@@ -1,9 +1,10 @@
 // Byte-exact Ethernet frames keepalived 2.2.7 sends when it takes addresses over:
 // - gratuitous ARP (vrrp_arp.c): broadcast ARP *request*, sender = target = the VIP, target
 //   hardware address ff:ff:ff:ff:ff:ff, 42 bytes (no padding; the NIC pads on the wire);
-// - unsolicited neighbour advertisement (vrrp_ndisc.c): to ff02::1 / 33:33:00:00:00:01 from the
-//   interface's link-local address, hop limit 255, Override flag (plus Router when the interface
-//   forwards), target link-layer address option.
+// - unsolicited neighbour advertisement (vrrp_ndisc.c): to ff02::1 / 33:33:00:00:00:01 with the
+//   VIP itself as IPv6 source (seen on the wire from keepalived 2.2.7, test/fixtures/vrrp/
+//   v3-ipv6.json), hop limit 255, Override flag (plus Router when the interface forwards),
+//   target link-layer address option.
 // Pure functions: no sockets; sent by announcer.ts through the addon's AF_PACKET send.
 import { isIPv4, isIPv6 } from 'node:net';
 import { IoInputError } from './errors.js';
@@ -80,9 +81,7 @@ export function icmpv6Checksum(src: Buffer, dst: Buffer, icmp: Buffer): number {
 export interface UnsolicitedNaOptions {
   /** Interface MAC: Ethernet source and target link-layer address option. */
   mac: string;
-  /** Interface link-local address: IPv6 source. */
-  source: string;
-  /** The address being announced. */
+  /** The address being announced; also the IPv6 source, as keepalived sends it. */
   target: string;
   /** Router flag: keepalived sets it when the interface forwards IPv6. */
   router: boolean;
@@ -91,7 +90,7 @@ export interface UnsolicitedNaOptions {
 /** Unsolicited NA: 14 Ethernet + 40 IPv6 + 32 ICMPv6 (24 NA + 8 TLLA option) = 86 bytes. */
 export function buildUnsolicitedNa(o: UnsolicitedNaOptions): Buffer {
   const mac = parseMac(o.mac);
-  const src = ipv6Bytes(o.source);
+  const src = ipv6Bytes(o.target);
   const dst = ipv6Bytes(ALL_NODES);
   const icmp = Buffer.alloc(32);
   icmp[0] = 136; // neighbour advertisement

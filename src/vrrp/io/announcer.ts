@@ -1,6 +1,6 @@
 // Announcer: gratuitous ARP for IPv4 VIPs and unsolicited NA for IPv6 VIPs on an interface, sent
 // as whole Ethernet frames through the addon's AF_PACKET send (as keepalived does). Interface
-// facts (index, MAC, link-local source, IPv6 forwarding) are read once per interface and cached;
+// facts (index, MAC, IPv6 forwarding) are read once per interface and cached;
 // call forget() when a link event says the interface changed.
 import { isIPv4 } from 'node:net';
 import { sendEthernetFrame } from '../../native/addon.js';
@@ -45,13 +45,12 @@ export class Announcer implements AnnouncePort {
           this.send(facts, buildGratuitousArp(facts.mac, ip));
           this.counters.garpSent += 1;
         } else {
-          if (!facts.ipv6LinkLocal) throw new Error('no link-local IPv6 address to send the neighbour advertisement from');
-          this.send(facts, buildUnsolicitedNa({ mac: facts.mac, source: facts.ipv6LinkLocal, target: ip, router: facts.ipv6Forwarding === true }));
+          this.send(facts, buildUnsolicitedNa({ mac: facts.mac, target: ip, router: facts.ipv6Forwarding === true }));
           this.counters.naSent += 1;
         }
         sent += 1;
       } catch (err) {
-        // Facts may be stale (link-local still tentative, interface re-created): re-read next time.
+        // Facts may be stale (interface re-created with a new index or MAC): re-read next time.
         this.facts.delete(ifname);
         this.fail(new AnnounceError(ifname, ip, (err as Error).message));
       }

@@ -21,7 +21,7 @@
  * Announcements:
  * - `new Announcer(onError?, netns?)` implements the engine's `AnnouncePort`
  *   (`announce(ifname, addresses)`), plus `announceNow(...): Promise<number>` and `forget(ifname?)`.
- * - `buildGratuitousArp(mac, ip)`, `buildUnsolicitedNa({mac, source, target, router})`: byte-exact
+ * - `buildGratuitousArp(mac, ip)`, `buildUnsolicitedNa({mac, target, router})`: byte-exact
  *   keepalived 2.2.7 frames.
  *
  * Interfaces:
