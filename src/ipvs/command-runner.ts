@@ -11,13 +11,23 @@ export type CommandRunner = (cmd: string, args: readonly string[], stdin?: strin
 export function processRunner(prefix: readonly string[] = [], timeoutMs = 30_000): CommandRunner {
   return (cmd, args, stdin) => new Promise((resolve, reject) => {
     const argv = [...prefix, cmd, ...args];
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Own kill timer (not spawn's `timeout`, which lingers for its full length when the program
+    // cannot even start): a hung tool is killed, and the timer never outlives the child.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    timer.unref();
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', (e: NodeJS.ErrnoException) => reject(new IpvsCommandError(argv.join(' '), e.code ?? 'spawn', e.message)));
-    child.on('close', (code, signal) => resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) }));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new IpvsCommandError(argv.join(' '), e.code ?? 'spawn', e.message));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
+    });
     child.stdin.on('error', () => { /* the tool exited before reading all input; its exit status tells */ });
     child.stdin.end(stdin ?? '');
   });
