@@ -9,15 +9,18 @@ import { SCHED_FLAGS } from '../ipvs/table.js';
 
 const METHOD: Record<LbKind, ForwardMethod> = { NAT: 'masq', DR: 'route', TUN: 'tunnel' };
 
-function realServer(rs: RealServer | SorryServer, vs: VirtualServer): RealServerSpec {
-  const inhibit = 'inhibitOnFailure' in rs ? rs.inhibitOnFailure ?? vs.inhibitOnFailure : undefined;
+function realServer(rs: RealServer, vs: VirtualServer): RealServerSpec {
   return {
     address: rs.address,
     port: rs.port,
-    weight: 'weight' in rs ? rs.weight : 1,
+    weight: rs.weight,
     method: METHOD[rs.lbKind ?? vs.lbKind],
-    ...(inhibit !== undefined ? { inhibitOnFailure: inhibit } : {}),
+    inhibitOnFailure: rs.inhibitOnFailure ?? vs.inhibitOnFailure,
   };
+}
+
+function sorryServer(s: SorryServer, vs: VirtualServer): RealServerSpec {
+  return { address: s.address, port: s.port, weight: 1, method: METHOD[s.lbKind ?? vs.lbKind] };
 }
 
 function target(vs: VirtualServer, groups: ReadonlyMap<string, VirtualServerGroup>): VirtualServerTarget {
@@ -48,7 +51,7 @@ export function ipvsSpecsFromModel(cfg: KeepalivedConfig): VirtualServerSpec[] {
     ops: vs.ops,
     flags: vs.schedFlags.filter((f): f is SchedFlag => (SCHED_FLAGS as readonly string[]).includes(f)),
     realServers: vs.realServers.map((rs) => realServer(rs, vs)),
-    ...(vs.sorryServer ? { sorryServer: realServer(vs.sorryServer, vs) } : {}),
+    ...(vs.sorryServer ? { sorryServer: sorryServer(vs.sorryServer, vs) } : {}),
     sorryServerInhibit: vs.sorryServerInhibit,
     quorum: vs.quorum,
     hysteresis: vs.hysteresis,

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const link = new IpLinkPort();
   const macs = new Map<string, string>();
   const announcer = new Announcer((n) => macs.get(n), (n) => link.ifindex(n), (m) => log.warn(m));
-  const engine = new VrrpEngine(engineConfigFromModel(model), {
+  const engine = new VrrpEngine(engineConfigFromModel(model, (w) => log.warn(w)), {
     transport: new RawSocketTransport((n) => link.ifindex(n)),
     addresses: new IpBatchAddresses(),
     announce: announcer,

@@ -7,7 +7,7 @@ import type { EngineConfig, EngineInstanceSpec } from '../vrrp/engine/engine-spe
 import type { NotifyScripts } from '../vrrp/engine/notify-sink.js';
 import type { VipEntry } from '../vrrp/engine/ports.js';
 import type { TrackScriptRun } from '../vrrp/engine/track-script-runner.js';
-import { makeSpec } from '../vrrp/fsm/spec.js';
+import { completeSpec } from '../vrrp/fsm/complete-spec.js';
 import { AUTH_NONE, AUTH_PASS } from '../vrrp/packet/constants.js';
 
 function vipEntry(v: VirtualAddress, defaultDev: string): VipEntry {
@@ -30,44 +30,54 @@ function notifyScripts(n: ConfigNotify): NotifyScripts {
   };
 }
 
-function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig): EngineInstanceSpec {
+function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string) => void): EngineInstanceSpec {
   const g = cfg.globalDefs;
   const ifname = i.interface ?? '';
   const version = i.version ?? g.vrrpVersion;
-  const family = i.family === 'inet6' ? 'ipv6' : 'ipv4';
+  const strict = i.strictMode ?? g.vrrpStrict;
   const scripts = new Map(cfg.vrrpScripts.map((s) => [s.name, s]));
   const garpMasterDelayMs = i.garpMasterDelayMs ?? g.vrrpGarpMasterDelayMs;
+  const garpMasterRepeat = i.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
+  // Keywords keepalived completes itself (accept, lower-priority GARPs and adverts) stay unset here
+  // when the config leaves them unset: completeSpec applies keepalived's rules (strict mode, owner).
+  const { spec, warnings } = completeSpec({
+    name: i.name,
+    vrid: i.virtualRouterId,
+    priority: i.priority,
+    version,
+    family: i.family === 'inet6' ? 'ipv6' : 'ipv4',
+    // Empty: the engine reads the interface's primary (or link-local) address at start.
+    primaryAddress: i.unicastSrcIp ?? i.mcastSrcIp ?? '',
+    vips: i.virtualIpaddresses.map((v) => v.address),
+    advertIntMs: i.advertIntMs,
+    startState: i.state,
+    preempt: !i.nopreempt,
+    preemptDelayMs: i.preemptDelayMs,
+    unicastPeers: i.unicastPeers.map((p) => p.address),
+    authType: i.authentication?.type === 'PASS' ? AUTH_PASS : AUTH_NONE,
+    ...(i.authentication?.type === 'PASS' ? { authPassword: i.authentication.pass } : {}),
+    skipCheckAdvAddr: i.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr,
+    ...(i.accept !== undefined ? { accept: i.accept } : {}),
+    strict,
+    checkUnicastSource: i.checkUnicastSrc ?? g.vrrpCheckUnicastSrc,
+    downTimerAdverts: i.downTimerAdverts,
+    garpMasterDelayMs,
+    garpMasterRepeat,
+    garpMasterRefreshMs: i.garpMasterRefreshMs ?? g.vrrpGarpMasterRefreshMs,
+    garpMasterRefreshRepeat: i.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
+    ...(i.garpLowerPrioDelayMs !== undefined ? { garpLowerPrioDelayMs: i.garpLowerPrioDelayMs } : {}),
+    ...(i.garpLowerPrioRepeat !== undefined ? { garpLowerPrioRepeat: i.garpLowerPrioRepeat } : {}),
+    ...(i.lowerPrioNoAdvert !== undefined ? { lowerPrioNoAdvert: i.lowerPrioNoAdvert } : {}),
+    ...(i.higherPrioSendAdvert !== undefined ? { higherPrioSendAdvert: i.higherPrioSendAdvert } : {}),
+  }, {
+    garpLowerPrioRepeat: g.vrrpGarpLowerPrioRepeat ?? garpMasterRepeat,
+    garpLowerPrioDelayMs: g.vrrpGarpLowerPrioDelayMs ?? garpMasterDelayMs,
+    lowerPrioNoAdvert: g.vrrpLowerPrioNoAdvert,
+    higherPrioSendAdvert: g.vrrpHigherPrioSendAdvert,
+  });
+  for (const w of warnings) warn(w);
   return {
-    vrrp: makeSpec({
-      name: i.name,
-      vrid: i.virtualRouterId,
-      priority: i.priority,
-      version,
-      family,
-      // Empty: the engine reads the interface's primary (or link-local) address at start.
-      primaryAddress: i.unicastSrcIp ?? i.mcastSrcIp ?? '',
-      vips: i.virtualIpaddresses.map((v) => v.address),
-      advertIntMs: i.advertIntMs,
-      startState: i.state,
-      preempt: !i.nopreempt,
-      preemptDelayMs: i.preemptDelayMs,
-      unicastPeers: i.unicastPeers.map((p) => p.address),
-      authType: version === 2 && i.authentication?.type === 'PASS' ? AUTH_PASS : AUTH_NONE,
-      ...(version === 2 && i.authentication?.type === 'PASS' ? { authPassword: i.authentication.pass } : {}),
-      skipCheckAdvAddr: i.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr,
-      accept: i.accept ?? !(i.strictMode ?? g.vrrpStrict),
-      strict: i.strictMode ?? g.vrrpStrict,
-      checkUnicastSource: i.checkUnicastSrc ?? g.vrrpCheckUnicastSrc,
-      downTimerAdverts: i.downTimerAdverts,
-      garpMasterDelayMs,
-      garpMasterRepeat: i.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
-      garpMasterRefreshMs: i.garpMasterRefreshMs ?? g.vrrpGarpMasterRefreshMs,
-      garpMasterRefreshRepeat: i.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
-      garpLowerPrioDelayMs: i.garpLowerPrioDelayMs ?? g.vrrpGarpLowerPrioDelayMs ?? garpMasterDelayMs,
-      garpLowerPrioRepeat: i.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? 0,
-      lowerPrioNoAdvert: i.lowerPrioNoAdvert ?? g.vrrpLowerPrioNoAdvert,
-      higherPrioSendAdvert: i.higherPrioSendAdvert ?? g.vrrpHigherPrioSendAdvert,
-    }),
+    vrrp: spec,
     interface: ifname,
     vips: i.virtualIpaddresses.map((v) => vipEntry(v, ifname)),
     excludedVips: i.virtualIpaddressesExcluded.map((v) => vipEntry(v, ifname)),
@@ -82,12 +92,13 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig): EngineInstanceSpe
   };
 }
 
-export function engineConfigFromModel(cfg: KeepalivedConfig): EngineConfig {
+/** `warn` receives what keepalived would log while completing instances (it keeps running). */
+export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string) => void = () => undefined): EngineConfig {
   // keepalived drops instances without an interface or VRID (the config test reports them).
   const usable = cfg.vrrpInstances.filter((i) => i.interface !== undefined && i.virtualRouterId >= 1);
   const names = new Set(usable.map((i) => i.name));
   return {
-    instances: usable.map((i) => instanceSpec(i, cfg)),
+    instances: usable.map((i) => instanceSpec(i, cfg, warn)),
     syncGroups: cfg.vrrpSyncGroups.map((g) => ({ name: g.name, members: g.group.filter((m) => names.has(m)), notify: notifyScripts(g.notify) })),
     scripts: cfg.vrrpScripts.map((s) => ({ name: s.name, rise: s.rise, fall: s.fall, weight: s.weightReverse ? -s.weight : s.weight })),
   };
