@@ -7,6 +7,13 @@ import type { TransitionRecord, VrrpState } from './snapshot.js';
  * tracker in front of the real sink so every transition is recorded exactly when notified.
  */
 export class TransitionTracker {
+  /**
+   * `onTransition` sees every recorded change (instances and sync groups) — the place for the
+   * one log line per transition (logging/events.ts logTransition).
+   */
+  constructor(private readonly onTransition?: (name: string, rec: TransitionRecord, kind: 'INSTANCE' | 'GROUP') => void) {}
+
+  private readonly groupState = new Map<string, VrrpState>();
   private readonly last = new Map<string, TransitionRecord>();
   private readonly current = new Map<string, VrrpState>();
   private readonly counts = new Map<string, Partial<Record<VrrpState, number>>>();
@@ -39,11 +46,24 @@ export class TransitionTracker {
     for (const n of [...this.last.keys()]) if (!keep.has(n)) { this.last.delete(n); this.current.delete(n); this.counts.delete(n); }
   }
 
-  /** A NotifySink that records instance transitions (STOP is a shutdown, not a VRRP state) then forwards. */
+  /**
+   * A NotifySink that records instance transitions (STOP is a shutdown, not a VRRP state),
+   * reports group transitions to `onTransition`, then forwards.
+   */
   wrap(sink: NotifySink, reasonOf?: (ev: NotifyEvent) => string | undefined): NotifySink {
     return {
       notify: (ev: NotifyEvent): void => {
-        if (ev.kind === 'INSTANCE' && ev.state !== 'STOP') this.record(ev.name, ev.state, reasonOf?.(ev));
+        if (ev.state !== 'STOP') {
+          const reason = reasonOf?.(ev);
+          if (ev.kind === 'INSTANCE') {
+            const rec = this.record(ev.name, ev.state, reason);
+            this.onTransition?.(ev.name, rec, 'INSTANCE');
+          } else {
+            const rec: TransitionRecord = { atMs: Date.now(), from: this.groupState.get(ev.name) ?? 'INIT', to: ev.state, ...(reason ? { reason } : {}) };
+            this.groupState.set(ev.name, ev.state);
+            this.onTransition?.(ev.name, rec, 'GROUP');
+          }
+        }
         sink.notify(ev);
       },
     };

@@ -10,18 +10,21 @@ import type { VrrpState } from '../snapshot.js';
  */
 
 export interface TransitionEvent {
+  /** Instance name, or the sync group's name when `kind` is GROUP. */
   readonly instance: string;
-  readonly from: VrrpState;
+  readonly kind?: 'INSTANCE' | 'GROUP';
+  readonly from?: VrrpState;
   readonly to: VrrpState;
-  readonly reason: string;
+  readonly reason?: string;
   readonly priority?: number;
-  readonly group?: string;
 }
 
+/** `(VI_1) Entering MASTER STATE (from BACKUP: master down timer expired)`, as keepalived words it. */
 export function logTransition(log: Logger, e: TransitionEvent): void {
   const level = e.to === 'FAULT' ? 'warn' : 'info';
-  const who = e.group ? `(${e.instance}) [sync group ${e.group}]` : `(${e.instance})`;
-  log[level]({ event: 'vrrp_transition', ...e }, `${who} Entering ${e.to} STATE (from ${e.from}: ${e.reason})`);
+  const who = e.kind === 'GROUP' ? `VRRP_Group(${e.instance})` : `(${e.instance})`;
+  const why = [e.from ? `from ${e.from}` : '', e.reason ?? ''].filter(Boolean).join(': ');
+  log[level]({ event: 'vrrp_transition', ...e }, `${who} Entering ${e.to} STATE${why ? ` (${why})` : ''}`);
 }
 
 export interface CheckChangeEvent {

@@ -30,9 +30,11 @@ test('-l gives keepalived-shaped lines; events carry their reason; -D adds the s
   const { logger, close } = createLogger({ console: true, syslog: false, consoleStream: out });
   logTransition(logger, { instance: 'VI_1', from: 'BACKUP', to: 'MASTER', reason: 'master down timer expired', priority: 100 });
   logger.warn({ instance: 'VI_2' }, 'careful');
+  logTransition(logger, { instance: 'G1', kind: 'GROUP', to: 'FAULT' });
   logger.debug('hidden without -D');
   await close();
-  assert.equal(out.lines.length, 2);
+  assert.equal(out.lines.length, 3);
+  assert.match(out.lines[2]!, /: WARNING: VRRP_Group\(G1\) Entering FAULT STATE$/);
   assert.match(out.lines[0]!, /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d \d{4}: \(VI_1\) Entering MASTER STATE \(from BACKUP: master down timer expired\)$/);
   assert.match(out.lines[1]!, /: WARNING: careful$/);
   const detailed = capture();

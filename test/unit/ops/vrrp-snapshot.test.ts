@@ -113,7 +113,8 @@ test('without a tracker the last transition keeps the engine\'s time and state o
 });
 
 test('the transition tracker records from/to through the notify sink and forgets removed instances', () => {
-  const t = new TransitionTracker();
+  const reported: string[] = [];
+  const t = new TransitionTracker((name, rec, kind) => reported.push(`${kind} ${name} ${rec.from}->${rec.to}${rec.reason ? ` ${rec.reason}` : ''}`));
   const seen: string[] = [];
   const sink = t.wrap({ notify: (ev) => seen.push(`${ev.name}:${ev.state}`) }, (ev) => (ev.state === 'MASTER' ? 'master down timer expired' : undefined));
   sink.notify({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 100, scripts: {} });
@@ -126,6 +127,7 @@ test('the transition tracker records from/to through the notify sink and forgets
   assert.equal(rec.to, 'MASTER');
   assert.equal(rec.reason, 'master down timer expired');
   assert.deepEqual(t.transitions('VI_1'), { BACKUP: 1, MASTER: 1 });
+  assert.deepEqual(reported, ['INSTANCE VI_1 INIT->BACKUP', 'INSTANCE VI_1 BACKUP->MASTER master down timer expired', 'GROUP G1 INIT->MASTER master down timer expired']);
   assert.equal(t.get('G1'), undefined);
   t.retain(['VI_2']);
   assert.equal(t.get('VI_1'), undefined);
