@@ -18,7 +18,8 @@ function drillBlock(t: DrillTimeline, top: number): { svg: string; height: numbe
   const x = (ms: number): number => LEFT + ((ms - from) / (to - from)) * (W - LEFT - RIGHT);
   const inRange = (ms: number): boolean => ms >= from && ms <= to;
   const S: string[] = [];
-  const title = `${t.scenario}: ${t.oldMaster} → ${t.newMaster}, client gap ${t.clientGapMs === undefined ? 'n/a' : (t.clientGapMs / 1000).toFixed(3) + ' s'} (limit ${(t.limitMs / 1000).toFixed(3)} s) ${t.withinLimit ? 'PASS' : 'FAIL'}`;
+  const measured = t.verdictOn === 'client-gap' ? ['client gap', t.clientGapMs] as const : ['takeover', t.takeoverMs] as const;
+  const title = `${t.scenario}: ${t.oldMaster} → ${t.newMaster}, ${measured[0]} ${measured[1] === undefined ? 'n/a' : (measured[1] / 1000).toFixed(3) + ' s'} (limit ${(t.limitMs / 1000).toFixed(3)} s) ${t.withinLimit ? 'PASS' : 'FAIL'}`;
   S.push(`<text x="10" y="${top + 16}" font-size="14" font-weight="bold">${esc(title)}</text>`);
   const lanesTop = top + 30;
   const lanes: [string, number[], string][] = [

@@ -12,7 +12,7 @@ import { WireCapture } from './wire-capture.js';
 
 export interface DrillOptions { scenario: Scenario; progress?: (line: string) => void }
 
-async function macOf(ns: string, ifname: string): Promise<string> {
+export async function macOf(ns: string, ifname: string): Promise<string> {
   const r = await nsSh(ns, 'ip', ['-o', 'link', 'show', 'dev', ifname]);
   const m = /link\/ether ([0-9a-f:]{17})/.exec(r.stdout);
   if (!m) throw new DrillError(`no MAC address on ${ifname} in ${ns}`);
@@ -84,7 +84,7 @@ export async function runLabDrill(state: LabState, opts: DrillOptions): Promise<
   const timeline = buildTimeline({
     scenario: opts.scenario, faultAtMs, oldMaster: oldD.id, newMaster: newD.id, oldMac, newMac, newNs: newD.ns,
     vrid: front.vrid, vip, advertInt, priority: front.priority, vrrpVersion: Number.isInteger(advertInt) ? cfg.vrrpVersion : 3,
-    scriptInterval: 1, wire: wire.events, vipChanges: vipWatch.changes, client: client?.results ?? [],
+    scriptInterval: 1, wire: wire.events, vipChanges: vipWatch.changes, client: client?.results ?? [], hasClient: client !== undefined,
   });
   const m = await waitSoleMaster(state, vips, stableMs + 5000);
   say(`restored: MASTER is ${m}`);

@@ -26,6 +26,8 @@ export interface DrillObservation {
   wire: readonly WireEvent[];
   vipChanges: readonly VipChange[];
   client: readonly ClientResult[];
+  /** False when no client ran (a real pair): the verdict then uses the takeover time. */
+  hasClient: boolean;
 }
 
 export type EventName = 'fault' | 'lastAdvertOld' | 'firstAdvertNew' | 'vipPresent' | 'firstGarp' | 'firstClientOk';
@@ -50,6 +52,10 @@ export interface DrillTimeline {
   clientFailures: number;
   clientRequests: number;
   theory: Theory;
+  /** First advert of the new master minus the fault. */
+  takeoverMs?: number;
+  /** What the verdict measured: the client's gap in a lab, the takeover against a real pair. */
+  verdictOn: 'client-gap' | 'takeover';
   /** theory + 200 ms: what the drill accepts as "as fast as the protocol allows". */
   limitMs: number;
   withinLimit: boolean;
@@ -98,7 +104,9 @@ export function buildTimeline(o: DrillObservation): DrillTimeline {
     ev('fault', `fault: ${o.scenario} on ${o.oldMaster}`, o.faultAtMs),
     ev('lastAdvertOld', `last advert from old master ${o.oldMaster}${lastOld ? ` (prio ${lastOld.priority})` : ''}`, lastOld?.atMs),
     ev('firstAdvertNew', `first advert from new master ${o.newMaster}`, firstNew?.atMs),
-    ev('vipPresent', `VIP ${o.vip} present on ${o.newMaster}`, vip?.atMs),
+    o.hasClient
+      ? ev('vipPresent', `VIP ${o.vip} present on ${o.newMaster}`, vip?.atMs)
+      : ev('vipPresent', `VIP ${o.vip} removed from ${o.oldMaster}`, o.vipChanges.find((c) => !c.added && c.address === o.vip && c.atMs >= o.faultAtMs)?.atMs),
     ev('firstGarp', `first gratuitous ARP for ${o.vip} from ${o.newMaster}`, garp?.atMs),
     ev('firstClientOk', 'first successful client request after the gap', gap?.to),
   ];
@@ -113,7 +121,11 @@ export function buildTimeline(o: DrillObservation): DrillTimeline {
     clientFailures: clientWindow.filter((r) => !r.ok).length,
     clientRequests: clientWindow.length,
     theory, limitMs,
-    withinLimit: gapMs !== undefined && gapMs <= limitMs,
+    ...(firstNew ? { takeoverMs: firstNew.atMs - o.faultAtMs } : {}),
+    verdictOn: o.hasClient ? 'client-gap' : 'takeover',
+    withinLimit: o.hasClient
+      ? gapMs !== undefined && gapMs <= limitMs
+      : firstNew !== undefined && firstNew.atMs - o.faultAtMs <= limitMs,
     series: {
       oldAdverts: oldAdverts.map((e) => e.atMs),
       newAdverts: newAdverts.map((e) => e.atMs),

@@ -8,10 +8,11 @@ export class VipWatch {
   readonly changes: VipChange[] = [];
   private readonly children: ChildProcess[] = [];
 
+  /** `namespaces`: the directors' namespaces; '' watches this host's own network namespace. */
   static async start(namespaces: readonly string[], vips: readonly string[]): Promise<VipWatch> {
     const w = new VipWatch();
     for (const ns of namespaces) {
-      const child = spawn('ip', ['-n', ns, 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('ip', [...(ns ? ['-n', ns] : []), 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'pipe'] });
       w.children.push(child);
       let rest = '';
       child.stdout!.on('data', (b: Buffer) => {

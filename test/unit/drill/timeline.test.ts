@@ -49,6 +49,7 @@ function observation(): DrillObservation {
     advertInt: 1, priority: 100, vrrpVersion: 2, scriptInterval: 1, wire,
     vipChanges: [{ atMs: F + 3505, ns: 'ns2', address: '192.168.100.10', added: true }, { atMs: F + 3505, ns: 'ns1', address: '192.168.100.10', added: true }],
     client,
+    hasClient: true,
   };
 }
 
@@ -88,7 +89,12 @@ test('SVG: one well-formed document with a block per drill, text escaped', () =>
 });
 
 test('drill arguments', () => {
-  assert.deepEqual(parseDrillArgs(['--lab', '--scenario', 'stop', '--repeat', '3', '--svg', 'a.svg', '--json']), { name: 'ka', scenario: 'stop', repeat: 3, json: true, svg: 'a.svg' });
+  const a = parseDrillArgs(['--lab', '--scenario', 'stop', '--repeat', '3', '--svg', 'a.svg', '--json']);
+  assert.deepEqual({ ...a, controlSocket: '' }, { name: 'ka', scenario: 'stop', repeat: 3, json: true, svg: 'a.svg', file: '/etc/keepalived/keepalived.conf', controlSocket: '' });
+  assert.match(a.controlSocket, /^\/run\/ka-ts\/.*ka-ts\.sock$/);
+  const t = parseDrillArgs(['--target', '10.0.0.2', '-f', 'k.conf', '--control-socket', '/s']);
+  assert.deepEqual([t.scenario, t.target, t.file, t.controlSocket], ['demote', '10.0.0.2', 'k.conf', '/s']);
+  assert.throws(() => parseDrillArgs(['--target', '10.0.0.2', '--scenario', 'kill']), /only runs --scenario demote/);
   assert.throws(() => parseDrillArgs(['--scenario', 'explode']), DrillUsageError);
   assert.throws(() => parseDrillArgs(['--repeat', '0']), DrillUsageError);
 });
