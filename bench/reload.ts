@@ -44,8 +44,10 @@ async function main(): Promise<number> {
   let d: KaTsDaemon | undefined;
   try {
     const ns = await lab.addNs('d1');
-    await lab.exec(ns, 'ip', ['link', 'add', 'eth0', 'type', 'dummy']);
+    // No dummy module on every kernel: a veth pair whose far end stays in the same namespace.
+    await lab.exec(ns, 'ip', ['link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0p']);
     await lab.exec(ns, 'ip', ['link', 'set', 'eth0', 'up']);
+    await lab.exec(ns, 'ip', ['link', 'set', 'eth0p', 'up']);
     await lab.addAddr(ns, 'eth0', '10.88.0.1/24');
     d = KaTsDaemon.start(lab, ns, { conf: conf(vsCount, 1), flags: ['--ipvs-backend', 'nft'] });
     const t0 = performance.now();

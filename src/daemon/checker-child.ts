@@ -7,7 +7,6 @@ import { CheckerService } from '../check/service.js';
 import { checkerSpecsFromConfig } from '../check/from-config.js';
 import type { HealthEvent, PoolView } from '../check/events.js';
 import { IpvsController } from '../ipvs/controller.js';
-import { ipvsadmLine } from '../ipvs/ipvsadm-format.js';
 import type { PoolInput } from '../ipvs/spec.js';
 import { checkerSnapshotPart } from '../ops/checker-snapshot.js';
 import { runScript } from '../ops/run-script.js';
@@ -60,15 +59,8 @@ async function main(): Promise<void> {
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
     keepOnStop: opts.dontReleaseIpvs,
     onNftInconsistency: (m) => log.warn(`nft: ${m}`),
-    onPass: (r) => {
-      // One line per IPVS change, in ipvsadm syntax, with its outcome.
-      for (const o of r.outcomes) {
-        const line = ipvsadmLine(o.change);
-        if (o.status === 'ok') log.info({ ipvs: line, drift: r.drift }, `ipvs: ${line}${r.drift ? ' (repairing drift)' : ''}`);
-        else log.error({ ipvs: line, status: o.status, error: o.error }, `ipvs: ${line} ${o.status}: ${o.error ?? ''}`);
-      }
-      if (r.readError) log.error(`ipvs: cannot read the table: ${r.readError}`);
-    },
+    // lvs_flush: keepalived flushes the whole table at start; otherwise the table is adopted.
+    flushOnStart: model.globalDefs.lvsFlush,
   });
 
   const service = new CheckerService(checkerSpecs(model), { rsInitNotifies: false });
@@ -140,8 +132,10 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => undefined);
   process.on('SIGINT', () => undefined);
 
-  await ipvs.start(inputs(model, service.pool()));
+  // Checks first: the pools must exist before the first IPVS pass, or every real server (alpha
+  // ones included) would count as alive for a moment.
   service.start();
+  await ipvs.start(inputs(model, service.pool()));
   rpc.event('ready', { virtualServers: model.virtualServers.length });
   log.info(`checkers running for ${model.virtualServers.length} virtual server(s)`);
 }

@@ -15,6 +15,8 @@ import { DaemonCore } from './core.js';
 import { installSignalHandlers } from './signals.js';
 import { loadConfig } from '../config/load.js';
 import { notifySystemd } from './systemd-notify.js';
+import { formatDiagnostic } from '../../parsers/diagnostics.js';
+import { renderConf } from '../../parsers/render-conf.js';
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const insideNs = process.env[NETNS_ENV];
@@ -30,11 +32,15 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const log: Logger = createDaemonLogger(opts, 'parent');
 
   const first = await loadConfig(opts.useFile, { configId: opts.configId });
-  for (const d of first.diagnostics) log.warn({ diagnostic: d }, 'config: ' + formatDiag(d));
+  for (const d of first.diagnostics) log[d.severity === 'error' ? 'error' : 'warn']({ diagnostic: d }, formatDiagnostic(d));
   if (!first.model) {
     log.error({ file: opts.useFile }, `configuration ${opts.useFile} cannot be used; not starting`);
     return 1;
   }
+
+  // -d: keepalived dumps its parsed configuration to the log at start; ka-ts prints the resolved
+  // model as keepalived.conf (every default filled in), one log record.
+  if (opts.dumpConf) log.info({ dump: true }, `resolved configuration:\n${renderConf(first.model)}`);
 
   try {
     writePidFile(paths.pidFile);
@@ -119,12 +125,4 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   await done;
   log.info('ka-ts stopped');
   return 0;
-}
-
-function formatDiag(d: unknown): string {
-  if (typeof d === 'object' && d !== null && 'message' in d) {
-    const x = d as { message: string; severity?: string; loc?: { file: string; line: number; col: number } };
-    return `${x.loc ? `${x.loc.file}:${x.loc.line}:${x.loc.col}: ` : ''}${x.severity ?? 'error'}: ${x.message}`;
-  }
-  return String(d);
 }
