@@ -24,6 +24,8 @@ export interface LoggerOptions {
   /** Log to syslog (default true, keepalived's default; `-G` turns it off). */
   readonly syslog?: boolean;
   readonly syslogSocket?: string;
+  /** RFC 3164 (default, as glibc's syslog(3)) or RFC 5424 framing on the syslog socket. */
+  readonly syslogFormat?: 'rfc3164' | 'rfc5424';
   /** Program name in syslog and in every record (keepalived: Keepalived_vrrp, ...). */
   readonly ident?: string;
   /** Overrides the level implied by `detail`. */
@@ -95,6 +97,7 @@ export function createLogger(opts: LoggerOptions = {}): KatsLogger {
       ident: opts.ident ?? 'ka-ts',
       ...(opts.syslogSocket ? { socketPath: opts.syslogSocket } : {}),
       ...(opts.syslogSend ? { send: opts.syslogSend } : {}),
+      ...(opts.syslogFormat ? { format: opts.syslogFormat } : {}),
     });
     streams.push({ level, stream: syslogStream(syslog) });
     const s = syslog;

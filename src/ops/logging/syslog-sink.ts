@@ -21,6 +21,8 @@ export interface SyslogSinkOptions {
   /** Formats a full datagram for `send` (RFC 3164 by default, see syslog-format.ts). */
   readonly frame?: (pri: number, msg: string) => string;
   readonly fallback?: (line: string) => void;
+  /** Framing of the datagrams logger(1) sends: RFC 3164 (glibc syslog(3), the default) or RFC 5424. */
+  readonly format?: 'rfc3164' | 'rfc5424';
 }
 
 export class SyslogSink {
@@ -77,7 +79,9 @@ export class SyslogSink {
   }
 
   private startLogger(): void {
-    const child = spawn('logger', ['--prio-prefix', '-u', this.socketPath, '-t', this.opts.ident, `--id=${process.pid}`, '--socket-errors=on'], {
+    // Without a flag logger(1) frames a local socket message as glibc's syslog(3) does (no hostname).
+    const framing = this.opts.format === 'rfc5424' ? ['--rfc5424=notq'] : [];
+    const child = spawn('logger', ['--prio-prefix', ...framing, '-u', this.socketPath, '-t', this.opts.ident, `--id=${process.pid}`, '--socket-errors=on'], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let stderr = '';

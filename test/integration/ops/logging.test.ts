@@ -98,6 +98,23 @@ test('syslog gets one RFC 3164 record per log line with the -S facility and mapp
   }
 });
 
+test('RFC 5424 framing on request', async () => {
+  const sock = join(dir, 'log5424.sock');
+  let received = '';
+  const server: Server = createServer((c) => c.on('data', (b: Buffer) => { received += b.toString(); }));
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  try {
+    const { logger, close } = createLogger({ console: true, consoleStream: capture(), syslogSocket: sock, syslogFormat: 'rfc5424', ident: 'kats_test' });
+    logger.warn('five four two four');
+    await close();
+    await waitFor(() => received.includes('five four two four'), 5000);
+    // daemon(3)*8 + warning(4) = 28; version 1, ISO timestamp, app name, our pid.
+    assert.match(received, new RegExp(`<28>1 \\d{4}-\\d\\d-\\d\\dT\\S+ \\S+ kats_test ${process.pid} - - five four two four`));
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('when syslog is unreachable, records fall back to stderr and are counted, the daemon goes on', async () => {
   const { SyslogSink } = await import('../../../src/ops/logging/syslog-sink.js');
   // No socket at all (a host without syslog): straight to the fallback, first line included.
