@@ -136,6 +136,10 @@ test('ctl status --json, ctl stats and /metrics agree with the wire', { skip }, 
   assert.equal(vi1.vipsSet, true);
   const text = await kaTs(['ctl', 'stats', '--control-socket', sock]);
   assert.match(text, /^VI_1 \(eth0, vrid 42, v2\) MASTER$/m);
+  assert.match(text, /^ {2}Became master: +1$/m);
+  const table = await kaTs(['ctl', 'status', '--control-socket', sock]);
+  assert.match(table, /^ {2}VI_1 +eth0 +42 +v2 +MASTER +200 +200 +/m);
+  assert.match(table, /^ {2}VI_1: VIPs 10\.77\.0\.100\/24 \[installed\]$/m);
   const metrics = await lab.exec(ktNs, process.execPath, ['-e', `fetch('http://127.0.0.1:${METRICS_PORT}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`]);
   assert.match(metrics.stdout, /^keepalived_vrrp_state\{iname="VI_1",intf="eth0",vrid="42",ip_address="10\.77\.0\.100\/24"\} 2$/m);
   assert.match(metrics.stdout, /^keepalived_become_master_total\{iname="VI_1",intf="eth0",vrid="42",state="MASTER"\} 1$/m);
