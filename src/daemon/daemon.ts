@@ -104,7 +104,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   log.info({ file: opts.useFile, pid: process.pid, netns: netns ?? null, vrrp: wantVrrp, checkers: wantCheckers }, `ka-ts started (config ${opts.useFile})`);
 
   const done = new Promise<void>((resolve) => {
-    void installSignalHandlers({
+    installSignalHandlers({
       reload: () => void core.reload('SIGHUP'),
       dumpData: () => void core.dump('data'),
       dumpStats: () => void core.dump('stats'),

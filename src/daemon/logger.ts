@@ -5,6 +5,7 @@
 // /dev/log may be absent, and each failed syslog line would be repeated on stderr.
 import type { Logger } from 'pino';
 import { createLogger } from '../ops/logging/create-logger.js';
+import { nativeAvailable, sendUnixDatagram } from '../native/addon.js';
 
 export type { Logger };
 
@@ -28,6 +29,8 @@ export function createDaemonLogger(flags: LogFlags, role: keyof typeof IDENT): L
     ...(flags.logFile !== undefined ? { file: flags.logFile } : {}),
     syslog: !flags.noSyslog && !flags.logConsole,
     ident: IDENT[role],
+    // Straight to /dev/log when the addon is built; otherwise ops' SyslogSink uses `logger`.
+    ...(nativeAvailable() ? { syslogSend: (path: string, datagram: Buffer) => void sendUnixDatagram(path, datagram) } : {}),
   });
   return logger.child({ proc: role });
 }
