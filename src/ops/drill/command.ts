@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfReadError } from '../lab/conf-tree.js';
 import { readLabState } from '../lab/state.js';
+import { LabDirectorError } from '../lab/director-control.js';
 import { labIsRunning } from '../lab/up.js';
 import { DrillError } from './faults.js';
 import { renderSvg } from './render-svg.js';
@@ -102,7 +103,7 @@ export async function runDrillCommand(argv: string[]): Promise<number> {
       if (!args.json) process.stdout.write(renderTable(t));
     }
   } catch (e) {
-    if (e instanceof DrillError || e instanceof ConfReadError) { process.stderr.write(`ka-ts drill: ${e.message}\n`); return 1; }
+    if (e instanceof DrillError || e instanceof ConfReadError || e instanceof LabDirectorError) { process.stderr.write(`ka-ts drill: ${e.message}\n`); return 1; }
     throw e;
   }
   return finish(args, results, progress);

@@ -98,6 +98,12 @@ export function buildTimeline(o: DrillObservation): DrillTimeline {
     if (oks[i]! < o.faultAtMs) continue;
     if (!gap || oks[i]! - oks[i - 1]! > gap.to - gap.from) gap = { from: oks[i - 1]!, to: oks[i]! };
   }
+  // The client reaches the new master once it has announced the VIP (its GARP moves the client);
+  // without a GARP seen, the end of the longest gap is the best witness.
+  const movedAt = garp?.atMs ?? firstNew?.atMs;
+  const firstOkVia = movedAt !== undefined
+    ? o.client.filter((r) => r.ok && r.sentMs >= movedAt).sort((a, b) => a.doneMs - b.doneMs)[0]
+    : (gap ? { doneMs: gap.to } : undefined);
   const theory = theoryFor(o);
   const ev = (name: EventName, label: string, atMs: number | undefined): TimelineEvent => (atMs === undefined ? { name, label } : { name, label, atMs, offsetMs: atMs - o.faultAtMs });
   const events = [
@@ -108,7 +114,7 @@ export function buildTimeline(o: DrillObservation): DrillTimeline {
       ? ev('vipPresent', `VIP ${o.vip} present on ${o.newMaster}`, vip?.atMs)
       : ev('vipPresent', `VIP ${o.vip} removed from ${o.oldMaster}`, o.vipChanges.find((c) => !c.added && c.address === o.vip && c.atMs >= o.faultAtMs)?.atMs),
     ev('firstGarp', `first gratuitous ARP for ${o.vip} from ${o.newMaster}`, garp?.atMs),
-    ev('firstClientOk', 'first successful client request after the gap', gap?.to),
+    ev('firstClientOk', 'first successful client request via the new master', firstOkVia?.doneMs),
   ];
   const limitMs = theory.ms + 200;
   const gapMs = gap ? gap.to - gap.from : undefined;

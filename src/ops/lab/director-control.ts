@@ -1,5 +1,5 @@
 // Stopping and restarting one lab director, for the drill's faults and their restoration.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { directorCommand, isAlive, startDetached } from './processes.js';
 import { writeLabState, type LabDirectorState, type LabState } from './state.js';
@@ -52,9 +52,36 @@ export async function restartDirector(state: LabState, d: LabDirectorState, vips
       await nsSh(d.ns, 'ip', ['addr', 'del', `${a}/${prefix}`, 'dev', ifname], true);
     }
   }
+  const logOffset = await stat(d.log).then((x) => x.size, () => 0);
   const c = directorCommand(d.kind, d.conf, d.pidFile, d.vrrpPidFile, join(state.dir, `${d.id}.check.pid`), d.controlSocket ?? join(state.dir, `${d.id}.sock`));
   d.pid = startDetached(d.ns, c.cmd, c.args, d.log);
   const p = state.processes.find((x) => x.marker === d.conf);
   if (p) p.pid = d.pid;
   await writeLabState(state);
+  await waitDirectorReady(d, logOffset, 20_000);
+}
+
+/** The line each daemon logs once its VRRP instances run (before it, a priority-0 advert is missed). */
+const READY: Record<LabDirectorState['kind'], RegExp> = {
+  keepalived: /Entering (BACKUP|MASTER) STATE/,
+  'ka-ts': /VRRP running \d+ instance/,
+};
+
+/**
+ * Waits until a (re)started director runs its VRRP instances, read from its log after
+ * `logOffset`: a drill started earlier would measure the daemon's start-up, not the protocol.
+ */
+export async function waitDirectorReady(d: LabDirectorState, logOffset: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const log = await readFile(d.log).catch(() => Buffer.alloc(0));
+    if (READY[d.kind].test(log.subarray(logOffset).toString('utf8'))) return;
+    if (!(await directorAlive(d))) throw new LabDirectorError(`director ${d.id} (${d.kind}) exited while starting; see ${d.log}`);
+    await sleep(50);
+  }
+  throw new LabDirectorError(`director ${d.id} (${d.kind}) did not start its VRRP instances within ${timeoutMs / 1000} s; see ${d.log}`);
+}
+
+export class LabDirectorError extends Error {
+  constructor(message: string) { super(message); this.name = 'LabDirectorError'; }
 }

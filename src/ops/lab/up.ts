@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderDirectorConf } from './director-conf.js';
+import { LabDirectorError, waitDirectorReady } from './director-control.js';
 import { labDown } from './down.js';
 import type { LabConfig } from './lab-config.js';
 import { programLabNft } from './nft-dataplane.js';
@@ -125,7 +126,12 @@ export async function labUp(cfg: LabConfig, opts: LabUpOptions): Promise<{ state
     say(`waiting for one director to hold ${vips.join(', ')}`);
     for (;;) {
       const m = soleMaster(await vipHoldings(state, vips), vips);
-      if (m) { say(`MASTER: ${m.director}`); break; }
+      if (m) {
+        // The backup must run its instances too, or the first drill measures its start-up.
+        for (const d of state.directors) await waitDirectorReady(d, 0, 20_000);
+        say(`MASTER: ${m.director}`);
+        break;
+      }
       for (const d of state.directors) {
         if (!(await isAlive(d.pid, d.conf))) throw new LabUpError(`director ${d.id} (${d.kind}) exited during start-up; see its log below`);
       }
@@ -142,7 +148,7 @@ export async function labUp(cfg: LabConfig, opts: LabUpOptions): Promise<{ state
       if (log) tails.push(`--- ${d.id} (${d.kind}) log, last lines ---\n${log.trimEnd().split('\n').slice(-15).join('\n')}`);
     }
     await labDown(opts.name).catch(() => undefined);
-    if (e instanceof LabUpError && tails.length) throw new LabUpError(`${e.message}\n${tails.join('\n')}`);
+    if ((e instanceof LabUpError || e instanceof LabDirectorError) && tails.length) throw new LabUpError(`${e.message}\n${tails.join('\n')}`);
     throw e;
   }
 }
