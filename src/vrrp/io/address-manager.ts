@@ -51,7 +51,7 @@ interface BatchLine {
 // keepalived keywords that are not ip(8) syntax.
 const KEEPALIVED_ONLY_WORDS = new Set(['no_track']);
 
-const ABSENT_ADDRESS = /Cannot assign requested address|Address not found/;
+const ABSENT_ADDRESS = /Cannot assign requested address|address not found/i;
 const ABSENT_ROUTE = /No such process/;
 const ABSENT_RULE = /No such file or directory/;
 
