@@ -124,14 +124,35 @@ function realServerSpec(vs: VirtualServer, rs: RealServer, opts: FromConfigOptio
   return spec;
 }
 
+/**
+ * keepalived's check_parser.c end-of-configuration fix-ups, which change what the checker runs
+ * with: a quorum above the total real-server weight is reduced to it ("otherwise we will never be
+ * able to come up"), and a hysteresis ≥ quorum becomes quorum − 1.
+ */
+export function effectiveQuorum(vs: Pick<VirtualServer, 'quorum' | 'hysteresis' | 'realServers' | 'loc' | 'key' | 'protocol'>, diag: CheckConfigDiagnostic[]): { quorum: number; hysteresis: number } {
+  let { quorum, hysteresis } = vs;
+  const weightSum = vs.realServers.reduce((a, rs) => a + rs.weight, 0);
+  if (quorum > weightSum) {
+    diag.push({ loc: vs.loc, message: `virtual_server ${virtualServerId(vs)}: quorum ${quorum} exceeds the total weight of its real servers (${weightSum}); using quorum ${weightSum}, as keepalived does` });
+    quorum = weightSum;
+  }
+  if (hysteresis >= quorum && hysteresis > 0) {
+    const h = Math.max(0, quorum - 1);
+    diag.push({ loc: vs.loc, message: `virtual_server ${virtualServerId(vs)}: hysteresis ${hysteresis} >= quorum ${quorum}; using hysteresis ${h}, as keepalived does` });
+    hysteresis = h;
+  }
+  return { quorum, hysteresis };
+}
+
 export function checkerSpecsFromConfig(cfg: Pick<KeepalivedConfig, 'virtualServers' | 'virtualServerGroups'>, opts: FromConfigOptions = {}): { specs: VirtualServerSpec[]; diagnostics: CheckConfigDiagnostic[] } {
   const diagnostics: CheckConfigDiagnostic[] = [];
   const groups = new Map(cfg.virtualServerGroups.map((g) => [g.name, g]));
   const specs = cfg.virtualServers.map((vs): VirtualServerSpec => {
+    const { quorum, hysteresis } = effectiveQuorum(vs, diagnostics);
     const spec: VirtualServerSpec = {
       id: virtualServerId(vs),
-      quorum: vs.quorum,
-      hysteresis: vs.hysteresis,
+      quorum,
+      hysteresis,
       alpha: vs.alpha,
       omega: vs.omega,
       haSuspend: vs.haSuspend,

@@ -70,6 +70,50 @@ virtual_server 10.0.0.4 80 {
     TCP_CHECK { connect_timeout 1 }
   }
 }
+virtual_server 10.0.0.5 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  real_server 192.0.2.1 80 {
+    inhibit_on_failure
+    TCP_CHECK { connect_timeout 1 }
+  }
+}
+virtual_server 10.0.0.6 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  quorum 2
+  real_server 192.0.2.1 80 {
+    TCP_CHECK { connect_timeout 1 }
+  }
+  real_server 192.0.2.2 84 {
+    TCP_CHECK { connect_timeout 1 }
+  }
+}
+virtual_server 10.0.0.7 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  alpha
+  sorry_server 192.0.2.9 80
+  sorry_server_inhibit
+  real_server 192.0.2.1 80 {
+    TCP_CHECK { connect_timeout 1 }
+  }
+}
+virtual_server 10.0.0.8 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  quorum 3
+  real_server 192.0.2.3 80 {
+    MISC_CHECK {
+      misc_path "MISC_SCRIPT 7"
+      misc_dynamic
+    }
+  }
+}
 `;
 
 // httpd serves 192.0.2.1:80 and dies 5 s after keepalived starts; nothing listens on :82/:83.
@@ -87,23 +131,25 @@ sed 's/^/KALOG /' /tmp/ka.log
 function fromKeepalivedLog(log: string): Step[] {
   const out: Step[] = [];
   const vsOf = (l: string): string => /VS \[([\d.]+)\]:tcp:80/.exec(l)?.[1] ?? '?';
+  const rsOf = (l: string): string => /service \[([\d.]+)\]:tcp:(\d+)/.exec(l)!.slice(1).join(':');
   for (const raw of log.split('\n')) {
     if (!raw.startsWith('KALOG ')) continue;
     const l = raw.slice(6);
     // A configuration keepalived did not fully accept would make the comparison meaningless.
-    if (/Unknown keyword|Unexpected '\{'/.test(l)) throw new Error(`keepalived rejected part of the test configuration: ${l}`);
+    if (/Unknown keyword|Unexpected '\{'|[Ii]nvalid/.test(l)) throw new Error(`keepalived rejected part of the test configuration: ${l}`);
     if (/Gained quorum/.test(l)) out.push(`${vsOf(l)} quorum-gained`);
     else if (/Lost quorum|Starting with quorum down/.test(l)) out.push(`${vsOf(l)} quorum-lost`);
     else if (/(Adding|Enabling) sorry server/.test(l)) out.push(`${vsOf(l)} sorry-server-in`);
     else if (/(Removing|Disabling) sorry server/.test(l)) out.push(`${vsOf(l)} sorry-server-out`);
-    else if (/(Adding|Enabling) service \[/.test(l)) out.push(`${vsOf(l)} rs-up ${/service \[([\d.]+)\]:tcp:(\d+)/.exec(l)!.slice(1).join(':')}`);
-    else if (/(Removing|Disabling) service \[/.test(l)) out.push(`${vsOf(l)} rs-down ${/service \[([\d.]+)\]:tcp:(\d+)/.exec(l)!.slice(1).join(':')}`);
+    else if (/(Adding|Enabling) service \[/.test(l)) out.push(`${vsOf(l)} rs-up ${rsOf(l)}`);
+    else if (/(Removing|Disabling) service \[/.test(l)) out.push(`${vsOf(l)} rs-down ${rsOf(l)}`);
+    else if (/Changing weight from \d+ to \d+/.test(l)) out.push(`${vsOf(l)} rs-weight ${rsOf(l)} ${/to (\d+)/.exec(l)![1]}`);
   }
   return out;
 }
 
 /** The same configuration for ka-ts, with loopback listeners standing in for 192.0.2.x. */
-function katsSpecs(port: { up: number; dead82: number; dead83: number }): VirtualServerSpec[] {
+function katsSpecs(port: { up: number; dead82: number; dead83: number }, miscScript: string): VirtualServerSpec[] {
   const tcp = (p: number, alpha: boolean, retry = 1): CheckerSpec =>
     ({ probe: { type: 'TCP_CHECK', connect: { host: '127.0.0.1', port: p, timeoutMs: 1000 } }, timing: { delayLoopMs: 1000, retry, delayBeforeRetryMs: 1000, warmupMs: 1000, alpha } });
   const rs = (address: string, p: number, checker: CheckerSpec, weight = 1): RealServerSpec => ({ address, port: p, weight, inhibitOnFailure: false, checkers: [checker] });
@@ -113,10 +159,15 @@ function katsSpecs(port: { up: number; dead82: number; dead83: number }): Virtua
     { ...base, id: '10.0.0.2', alpha: true, sorryServer: { address: '192.0.2.9', port: 80, weight: 1, inhibit: false }, realServers: [rs('192.0.2.1', 80, tcp(port.up, true))] },
     { ...base, id: '10.0.0.3', realServers: [rs('192.0.2.2', 82, tcp(port.dead82, false, 3))] },
     { ...base, id: '10.0.0.4', alpha: true, quorum: 2, hysteresis: 1, realServers: [rs('192.0.2.1', 80, tcp(port.up, true), 2), rs('192.0.2.2', 83, tcp(port.dead83, true), 1)] },
+    { ...base, id: '10.0.0.5', realServers: [{ ...rs('192.0.2.1', 80, tcp(port.up, false)), inhibitOnFailure: true }] },
+    { ...base, id: '10.0.0.6', quorum: 2, realServers: [rs('192.0.2.1', 80, tcp(port.up, false)), rs('192.0.2.2', 84, tcp(port.dead83, false))] },
+    { ...base, id: '10.0.0.7', alpha: true, sorryServer: { address: '192.0.2.9', port: 80, weight: 1, inhibit: true }, realServers: [rs('192.0.2.1', 80, tcp(port.up, true))] },
+    // keepalived reduces quorum 3 to the total weight 1 (from-config.ts effectiveQuorum does the same).
+    { ...base, id: '10.0.0.8', quorum: 1, realServers: [rs('192.0.2.3', 80, { probe: { type: 'MISC_CHECK', path: `${miscScript} 7`, timeoutMs: 1000, dynamic: true }, timing: { delayLoopMs: 1000, retry: 0, delayBeforeRetryMs: 1000, warmupMs: 1000, alpha: false } })] },
   ];
 }
 
-async function runKats(): Promise<Step[]> {
+async function runKats(miscScript: string): Promise<Step[]> {
   const listen = async (): Promise<net.Server> => {
     const s = net.createServer((c) => { c.on('error', () => {}); c.end(); });
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -130,10 +181,11 @@ async function runKats(): Promise<Step[]> {
   await new Promise<void>((r) => d82.close(() => r()));
   await new Promise<void>((r) => d83.close(() => r()));
   const steps: Step[] = [];
-  const svc = new CheckerService(katsSpecs(port));
+  const svc = new CheckerService(katsSpecs(port, miscScript));
   svc.on('event', (e: HealthEvent) => {
-    if (e.kind === 'notify' || e.kind === 'rs-removed' || e.kind === 'rs-weight') return;
-    steps.push(e.kind === 'rs-up' || e.kind === 'rs-down' ? `${e.vs} ${e.kind} ${e.rs}` : `${e.vs} ${e.kind}`);
+    if (e.kind === 'notify' || e.kind === 'rs-removed') return;
+    if (e.kind === 'rs-weight') steps.push(`${e.vs} rs-weight ${e.rs} ${e.weight}`);
+    else steps.push(e.kind === 'rs-up' || e.kind === 'rs-down' ? `${e.vs} ${e.kind} ${e.rs}` : `${e.vs} ${e.kind}`);
   });
   try {
     svc.start();
@@ -164,14 +216,16 @@ test('transitions match keepalived 2.2.7 -C on the same configuration', { skip: 
   }
   const share = mkdtempSync(join(tmpdir(), 'kt-check-diff-'));
   try {
-    writeFileSync(join(share, 'k.conf'), KEEPALIVED_CONF);
+    // The same script for both: exit with the status given (7 → misc_dynamic weight 5).
+    writeFileSync(join(share, 'misc.sh'), '#!/bin/sh\nexit "$1"\n', { mode: 0o755 });
+    writeFileSync(join(share, 'k.conf'), KEEPALIVED_CONF.replace('MISC_SCRIPT', '/mnt/host/misc.sh'));
     writeFileSync(join(share, 'job.sh'), JOB);
     // keepalived in the VM and ka-ts on the host run at the same time.
     const vm = spawn(join(root, 'test/vm/run.sh'), ['--with', 'keepalived', '--share', share, '--timeout', '150', '--cmd', 'bash /mnt/host/job.sh'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let consoleOut = '';
     vm.stdout.on('data', (d: Buffer) => { consoleOut += d.toString(); });
     const vmDone = new Promise<number>((r) => vm.once('exit', (code) => r(code ?? -1)));
-    const kats = await runKats();
+    const kats = await runKats(join(share, 'misc.sh'));
     const code = await vmDone;
     assert.equal(code, 0, `run.sh exit ${code}\n${consoleOut.slice(-3000)}`);
     const ka = fromKeepalivedLog(consoleOut);

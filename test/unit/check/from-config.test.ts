@@ -84,3 +84,16 @@ test('UDP hex and DNS type are converted; group addresses are expanded for ha_su
   assert.deepEqual(specs[0]!.vipAddresses, ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
   assert.equal(virtualServerId({ key: { kind: 'group', group: 'web' }, protocol: 'UDP' }), 'group web UDP');
 });
+
+test('keepalived fix-ups: quorum above the total weight is reduced, hysteresis kept below quorum', () => {
+  const two = [rsOf([], { weight: 2 }), rsOf([], { address: '192.168.1.11', weight: 1 })];
+  const { specs, diagnostics } = checkerSpecsFromConfig(cfgOf([
+    vsOf({ quorum: 5, hysteresis: 1, realServers: two }),
+    vsOf({ key: { kind: 'ip', address: '10.0.0.2', port: 80, family: 'inet' }, quorum: 2, hysteresis: 2, realServers: two }),
+    vsOf({ key: { kind: 'ip', address: '10.0.0.3', port: 80, family: 'inet' }, quorum: 3, hysteresis: 1, realServers: two }),
+  ]));
+  assert.deepEqual(specs.map((s) => [s.quorum, s.hysteresis]), [[3, 1], [2, 1], [3, 1]]);
+  assert.equal(diagnostics.length, 2);
+  assert.match(diagnostics[0]!.message, /quorum 5 exceeds the total weight of its real servers \(3\); using quorum 3/);
+  assert.match(diagnostics[1]!.message, /hysteresis 2 >= quorum 2; using hysteresis 1/);
+});
