@@ -28,6 +28,8 @@ export interface CapturedAdvert extends Stamp {
   /** v2: seconds; v3: centiseconds (as on the wire). */
   advertInt: number;
   payload: Buffer;
+  /** The IP header as sent (IPv4 with options, or the fixed 40-byte IPv6 header). */
+  ipHeader: Buffer;
 }
 
 export interface CapturedGarp extends Stamp {
@@ -144,7 +146,7 @@ export class WireCapture {
       const ihl = (f[14]! & 0x0f) * 4;
       const p = f.subarray(14 + ihl, 14 + f.readUInt16BE(16));
       if (p.length >= 8) {
-        this.adverts.push(this.advert('ipv4', ip4(f.subarray(26, 30)), ip4(f.subarray(30, 34)), f[22]!, p, stamp));
+        this.adverts.push(this.advert('ipv4', ip4(f.subarray(26, 30)), ip4(f.subarray(30, 34)), f[22]!, p, f.subarray(14, 14 + ihl), stamp));
         return;
       }
     }
@@ -154,7 +156,7 @@ export class WireCapture {
       const src = ip6(f.subarray(22, 38));
       const dst = ip6(f.subarray(38, 54));
       if (next === 112 && p.length >= 8) {
-        this.adverts.push(this.advert('ipv6', src, dst, f[21]!, p, stamp));
+        this.adverts.push(this.advert('ipv6', src, dst, f[21]!, p, f.subarray(14, 54), stamp));
         return;
       }
       if (next === 58 && p[0] === 136 && p.length >= 24) {
@@ -168,10 +170,10 @@ export class WireCapture {
     this.other++;
   }
 
-  private advert(family: 'ipv4' | 'ipv6', src: string, dst: string, ttl: number, p: Buffer, stamp: Stamp): CapturedAdvert {
+  private advert(family: 'ipv4' | 'ipv6', src: string, dst: string, ttl: number, p: Buffer, ipHeader: Buffer, stamp: Stamp): CapturedAdvert {
     const version = p[0]! >> 4;
     // v2: byte 5 is the interval in seconds; v3: 12-bit centiseconds in bytes 4-5.
     const advertInt = version === 3 ? p.readUInt16BE(4) & 0x0fff : p[5]!;
-    return { ...stamp, family, src, dst, ttl, version, vrid: p[1]!, priority: p[2]!, advertInt, payload: Buffer.from(p) };
+    return { ...stamp, family, src, dst, ttl, version, vrid: p[1]!, priority: p[2]!, advertInt, payload: Buffer.from(p), ipHeader: Buffer.from(ipHeader) };
   }
 }

@@ -87,6 +87,7 @@ describe('native VRRP socket', { skip }, () => {
   test('keepalived accepts our adverts: a higher priority moves its MASTERs to BACKUP', async () => {
     await ka.waitForState('VI_4', 'MASTER', 15_000);
     await ka.waitForState('VI_6', 'MASTER', 15_000);
+    const cap = await WireCapture.start(lab, kaNs, 'eth0');
     const s4 = open({ ifname: 'eth0', family: 'ipv4', multicast: true, netns: me }).sock;
     const s6 = open({ ifname: 'eth0', family: 'ipv6', multicast: true, netns: me }).sock;
     const send = (): void => {
@@ -101,7 +102,26 @@ describe('native VRRP socket', { skip }, () => {
       await waitFor(async () => !(await ka.holds('10.77.0.100')) && !(await ka.holds('fd00:77::100')), 5_000);
     } finally {
       clearInterval(timer);
+      await cap.stop();
     }
+    // On the wire our packets look like keepalived's (test/fixtures/vrrp): IPv4 TOS 0xc0, no DF,
+    // TTL 255; IPv6 traffic class 0xc0, hop limit 255; the VRRP message exactly as handed over,
+    // except the v3 IPv6 checksum, which the kernel filled in.
+    const w4 = cap.adverts.find((a) => a.family === 'ipv4' && a.vrid === 51 && a.priority === 200);
+    assert.ok(w4, 'our v2 advert on the wire');
+    assert.equal(w4.ipHeader[1], 0xc0);
+    assert.equal(w4.ipHeader.readUInt16BE(6), 0);
+    assert.equal(w4.ttl, 255);
+    assert.equal(w4.dst, '224.0.0.18');
+    assert.deepEqual(w4.payload, v2Advert(51, 200, ['10.77.0.100']));
+    const w6 = cap.adverts.find((a) => a.family === 'ipv6' && a.vrid === 52 && a.priority === 200);
+    assert.ok(w6, 'our v3 IPv6 advert on the wire');
+    assert.equal((w6.ipHeader.readUInt32BE(0) >>> 20) & 0xff, 0xc0);
+    assert.equal(w6.ttl, 255);
+    assert.equal(w6.dst, 'ff02::12');
+    assert.notEqual(w6.payload.readUInt16BE(6), 0);
+    const sent6 = v3Ipv6Advert(52, 200, [ipv6Bytes('fd00:77::100')]);
+    assert.deepEqual(Buffer.concat([w6.payload.subarray(0, 6), w6.payload.subarray(8)]), Buffer.concat([sent6.subarray(0, 6), sent6.subarray(8)]));
     assert.equal(s4.counters.sendErrors, 0);
     assert.equal(s6.counters.sendErrors, 0);
     assert.ok(s4.counters.sent >= 1 && s6.counters.sent >= 1);
