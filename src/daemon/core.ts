@@ -12,7 +12,8 @@ import { notifySystemd } from './systemd-notify.js';
 import { childModulePath } from './child-modules.js';
 import { emptySnapshot, type DaemonSnapshot, type ReloadRecord } from '../ops/snapshot.js';
 import { version } from '../cli/version.js';
-import { writeDump, type DumpKind } from '../ops/dumps.js';
+import type { DumpKind } from '../ops/dumps.js';
+import { DumpResponder } from '../ops/dumps/dump-responder.js';
 import { startMetricsServer, type MetricsServer } from '../ops/metrics-server.js';
 
 export interface CoreDeps {
@@ -34,8 +35,17 @@ export class DaemonCore {
   private reloading: Promise<unknown> | undefined;
   private model: KeepalivedConfig;
 
+  /** Answers dump signals at once from the last snapshot, then again from a fresh one: the
+   *  exporters read the file a few ms after signalling, faster than a round of child RPCs. */
+  private readonly dumps: DumpResponder;
+
   constructor(private readonly d: CoreDeps) {
     this.model = d.model;
+    this.dumps = new DumpResponder({
+      snapshot: () => this.snapshot(),
+      onWritten: (_kind, file, fresh) => { if (fresh) d.log.info(`wrote ${file}`); },
+      onError: (kind, err) => d.log.error(`cannot write the ${kind} dump: ${(err as Error).message}`),
+    });
   }
 
   hasVrrp(m: KeepalivedConfig): boolean {
@@ -68,6 +78,7 @@ export class DaemonCore {
       if (p.status === 'fulfilled' && p.value[1]) Object.assign(snap, p.value[1]);
       else if (p.status === 'rejected') this.d.log.warn(`snapshot: ${(p.reason as Error).message}`);
     }
+    this.dumps.remember(snap);
     return snap;
   }
 
@@ -132,12 +143,7 @@ export class DaemonCore {
   }
 
   async dump(kind: DumpKind): Promise<void> {
-    try {
-      const file = await writeDump(kind, await this.snapshot());
-      this.d.log.info(`wrote ${file}`);
-    } catch (err) {
-      this.d.log.error(`cannot write the ${kind} dump: ${(err as Error).message}`);
-    }
+    await this.dumps.respond(kind);
   }
 
   async clearStats(): Promise<void> {

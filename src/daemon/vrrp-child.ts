@@ -13,7 +13,7 @@ import { Announcer } from '../vrrp/engine/announcer.js';
 import { setupNotify } from '../ops/notify-setup.js';
 import { TransitionTracker } from '../ops/transition-tracker.js';
 import { vrrpSnapshotPart } from '../ops/vrrp-snapshot.js';
-import { logNotifyOutcome } from '../ops/logging/events.js';
+import { logNotifyOutcome, logTransition } from '../ops/logging/events.js';
 import { readChildOptions } from './child-options.js';
 import { ParentRpc } from './child-rpc.js';
 import { createDaemonLogger } from './logger.js';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let model: KeepalivedConfig = loaded.model;
-  const tracker = new TransitionTracker();
+  // Every transition is one log line with its reason (keepalived: "(VI_1) Entering MASTER STATE").
+  const tracker = new TransitionTracker((name, rec, kind) => logTransition(log, { instance: name, kind, ...(rec.from ? { from: rec.from } : {}), to: rec.to, ...(rec.reason ? { reason: rec.reason } : {}) }));
   const notify = await setupNotify(model.globalDefs, (o) => logNotifyOutcome(log, o));
   for (const p of notify.problems) log.warn(p);
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
 import { NetnsLab, isRoot, rootSkipReason, waitFor } from '../lib/netns.js';
 import { KeepalivedPeer } from '../lib/keepalived-peer.js';
 import { KaTsDaemon, cliPath } from '../lib/ka-ts-daemon.js';
@@ -85,6 +86,15 @@ test('ka-ts daemon: reload without flaps, invalid reload kept, VRRP child respaw
     const metrics = (await run('ip', ['netns', 'exec', d1!.ns, process.execPath, '-e',
       `fetch('http://127.0.0.1:${metricsPort}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`])).stdout;
     assert.match(metrics, /keepalived_vrrp_state\{[^}]*iname="VI_1"[^}]*\} 2/);
+
+    // keepalived's dump signals: SIGJSON (36, real-time) and SIGUSR1 write the dumps, the daemon lives on.
+    kats.signal('SIGUSR1');
+    process.kill(kats.pid!, 36);
+    await waitFor(() => existsSync(kats!.dumpFile('json')) && existsSync(kats!.dumpFile('data')), 5_000);
+    const dump = JSON.parse(readFileSync(kats.dumpFile('json'), 'utf8')) as Array<{ data: { iname: string; state: number } }>;
+    assert.deepEqual(dump.map((d) => [d.data.iname, d.data.state]), [['VI_1', 2]]);
+    assert.match(readFileSync(kats.dumpFile('data'), 'utf8'), /VRRP Instance = VI_1[\s\S]*State = MASTER/);
+    assert.equal(kats.running, true);
 
     // Reload changing only a real server's weight: no transition, no advert burst.
     const transitionsBefore = kats.notifications().length;

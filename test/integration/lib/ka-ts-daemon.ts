@@ -40,6 +40,8 @@ export class KaTsDaemon {
   get vrrpPidFile(): string { return join(this.dir, 'vrrp.pid'); }
   get checkersPidFile(): string { return join(this.dir, 'checkers.pid'); }
   get controlSocket(): string { return join(this.dir, 'ctl.sock'); }
+  /** keepalived's dump files (/tmp/keepalived.*) land in $TMPDIR, which is this daemon's dir. */
+  dumpFile(kind: 'data' | 'stats' | 'json'): string { return join(this.dir, `keepalived.${kind}`); }
   get pid(): number | undefined { return this.child.pid; }
   get running(): boolean { return !this.exited; }
 
@@ -55,7 +57,7 @@ export class KaTsDaemon {
       '-p', join(dir, 'ka-ts.pid'), '-r', join(dir, 'vrrp.pid'), '-c', join(dir, 'checkers.pid'),
       '--control-socket', join(dir, 'ctl.sock'),
       ...(opts.flags ?? []),
-    ]);
+    ], { env: { ...process.env, TMPDIR: dir } });
     return new KaTsDaemon(lab, ns, dir, child);
   }
 
