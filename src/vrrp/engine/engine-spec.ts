@@ -7,14 +7,24 @@ import type { VipEntry } from './ports.js';
 
 export interface TrackedInterface {
   ifname: string;
-  /** keepalived: weight 0 (the default) = link down puts the instance in FAULT; otherwise added to the priority while down. */
+  /** keepalived: weight 0 (the default) = link down puts the instance in FAULT; >0 added while up, <0 while down. */
   weight: number;
+  reverse?: boolean;
 }
 
 export interface TrackedScript {
   name: string;
   /** 0 = failing puts the instance in FAULT; >0 added while OK; <0 added while failing (keepalived semantics). */
   weight: number;
+  reverse?: boolean;
+}
+
+export interface TrackedFileRef {
+  /** Name of a vrrp_track_file (EngineConfig.files). */
+  name: string;
+  /** value × weight is added (≤ −254 = FAULT); weight 0 = a non-zero value is FAULT. */
+  weight: number;
+  reverse?: boolean;
 }
 
 export interface EngineInstanceSpec {
@@ -27,6 +37,8 @@ export interface EngineInstanceSpec {
   /** The instance's own interface is always tracked (link down → FAULT), as in keepalived. */
   trackInterfaces: TrackedInterface[];
   trackScripts: TrackedScript[];
+  /** track_file entries (optional: absent = none). */
+  trackFiles?: TrackedFileRef[];
   notify: NotifyScripts;
 }
 
@@ -37,6 +49,14 @@ export interface ScriptTracking {
   fall: number;
   /** Default weight for instances that track the script without their own. */
   weight: number;
+  /** keepalived `init_fail`: the script starts failed instead of "not yet run". */
+  initFail?: boolean;
+}
+
+/** vrrp_track_file: the engine reads the integer in `path` at start and whenever the file changes. */
+export interface TrackFileDef {
+  name: string;
+  path: string;
 }
 
 export interface EngineSyncGroup {
@@ -49,4 +69,6 @@ export interface EngineConfig {
   instances: EngineInstanceSpec[];
   syncGroups: EngineSyncGroup[];
   scripts: ScriptTracking[];
+  /** vrrp_track_file definitions (optional: absent = none). */
+  files?: TrackFileDef[];
 }

@@ -24,6 +24,8 @@ import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
 import { SpawnNotifySink, type NotifySink } from './notify-sink.js';
 import type { AddressPort, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
+import { TrackFileWatcher } from './track-file-watcher.js';
+import type { ScriptStatus } from '../tracking/script-state.js';
 
 export type EngineLog = (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
 
@@ -57,7 +59,8 @@ export interface InstanceStatus extends VrrpInstanceSnapshot {
 export interface EngineStatus {
   instances: InstanceStatus[];
   syncGroups: Array<{ name: string; state: VrrpState; members: string[] }>;
-  scripts: Array<{ name: string; ok: boolean; results: number }>;
+  scripts: Array<{ name: string; status: ScriptStatus; results: number }>;
+  files: Array<{ name: string; value: number }>;
 }
 
 export interface EngineCounters {
@@ -82,6 +85,7 @@ export class VrrpEngine {
   private readonly groups = new Map<string, GroupEntry>();
   private readonly groupOf = new Map<string, string>();
   private readonly scripts = new Map<string, ScriptState>();
+  private readonly files: TrackFileWatcher;
   private readonly links = new Map<string, boolean>();
   private readonly verdicts = new Map<string, { key: string; reasons: string[] }>();
   private readonly scheduler: DeadlineScheduler<string>;
@@ -104,6 +108,7 @@ export class VrrpEngine {
       if (rt) this.deliver(rt, { type: 'timerExpired' }, now);
     }, this.clock);
     this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
+    this.files = new TrackFileWatcher(config.files ?? [], (name, value) => this.onFileValue(name, value), (msg) => this.log('warn', msg));
     this.batcher = new AddressBatcher(
       { apply: (add, del) => this.deps.addresses.apply(add, this.keepVipsOnStop && this.phase === 'stopped' ? [] : del) },
       (err) => this.log('error', `address change failed: ${err.message}`),
@@ -115,6 +120,7 @@ export class VrrpEngine {
     this.phase = 'running';
     this.stopWatch = this.deps.link.watch((ifname, up) => this.onLink(ifname, up));
     this.syncScripts();
+    this.files.start();
     const facts = await this.gatherFacts(this.config.instances);
     // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
     // drop them all now; instances that become MASTER at once re-add theirs in the same batch.
@@ -135,6 +141,7 @@ export class VrrpEngine {
     this.phase = 'stopped';
     this.scheduler.clear();
     this.stopWatch?.();
+    this.files.stop();
     await this.batcher.flush();
     this.pool.closeAll();
   }
@@ -144,7 +151,7 @@ export class VrrpEngine {
     const s = this.scripts.get(name);
     if (!s) { this.unknownScriptResults += 1; return; }
     if (!s.push(ok) || this.phase !== 'running') return;
-    this.log('info', `track_script ${name} is now ${ok ? 'OK' : 'failing'}`, { script: name, ok });
+    this.log('info', `track_script ${name} is now ${s.state.status}`, { script: name, status: s.state.status });
     const now = this.clock();
     for (const rt of this.runtimes.values()) if (rt.spec.trackScripts.some((t) => t.name === name)) this.retrack(rt, now);
   }
@@ -160,6 +167,7 @@ export class VrrpEngine {
     const old = this.config;
     this.config = config;
     this.syncScripts();
+    if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
     const facts = await this.gatherFacts(config.instances);
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
     const now = this.clock();
@@ -182,7 +190,6 @@ export class VrrpEngine {
     this.buildGroups();
     for (const rt of started) this.retrack(rt, now, true);
     for (const rt of started) this.deliver(rt, { type: 'start' }, this.clock());
-    void old;
     await this.batcher.flush();
   }
 
@@ -201,7 +208,8 @@ export class VrrpEngine {
     return {
       instances,
       syncGroups: [...this.groups.values()].map((g) => ({ name: g.spec.name, state: g.group.state, members: [...g.spec.members] })),
-      scripts: [...this.scripts.values()].map((s) => ({ name: s.def.name, ok: s.ok, results: s.results })),
+      scripts: [...this.scripts.values()].map((s) => ({ name: s.def.name, status: s.state.status, results: s.results })),
+      files: (this.config.files ?? []).map((f) => ({ name: f.name, value: this.files.value(f.name) })),
     };
   }
 
@@ -280,7 +288,8 @@ export class VrrpEngine {
     for (const name of [...this.scripts.keys()]) if (!defs.has(name)) this.scripts.delete(name);
     for (const [name, def] of defs) {
       const s = this.scripts.get(name);
-      if (!s || JSON.stringify(s.def) !== JSON.stringify(def)) this.scripts.set(name, Object.assign(new ScriptState(def), s ? { ok: s.ok } : {}));
+      // A changed definition (rise/fall/init_fail) starts a fresh rise/fall count, as keepalived does on reload.
+      if (!s || JSON.stringify(s.def) !== JSON.stringify(def)) this.scripts.set(name, new ScriptState(def));
     }
   }
 
@@ -302,6 +311,13 @@ export class VrrpEngine {
     this.groupOf.clear();
   }
 
+  private onFileValue(name: string, value: number): void {
+    if (this.phase !== 'running') return;
+    this.log('info', `track_file ${name} now reads ${value}`, { file: name, value });
+    const now = this.clock();
+    for (const rt of this.runtimes.values()) if ((rt.spec.trackFiles ?? []).some((f) => f.name === name)) this.retrack(rt, now);
+  }
+
   private onLink(ifname: string, up: boolean): void {
     if (this.links.get(ifname) === up || this.phase !== 'running') return;
     this.links.set(ifname, up);
@@ -314,12 +330,12 @@ export class VrrpEngine {
 
   /** Re-evaluates tracking and tells the machine when the verdict changed (or always, with `force`). */
   private retrack(rt: InstanceRuntime, now: number, force = false): void {
-    const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n));
+    const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n), (n) => this.files.value(n));
     const key = `${v.fault}/${v.priority}`;
     const prev = this.verdicts.get(rt.name);
-    this.verdicts.set(rt.name, { key, reasons: v.reasons });
+    this.verdicts.set(rt.name, { key, reasons: v.faultReasons });
     if (!force && prev?.key === key) return;
-    if (v.fault) this.log('warn', `${rt.name}: FAULT (${v.reasons.join(', ')})`, { instance: rt.name });
+    if (v.fault) this.log('warn', `${rt.name}: FAULT (${v.faultReasons.join(', ')})`, { instance: rt.name });
     this.deliver(rt, { type: 'trackingChanged', fault: v.fault, priority: v.priority }, now);
   }
 

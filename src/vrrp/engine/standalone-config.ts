@@ -16,6 +16,12 @@ export interface StandaloneScript {
   rise?: number;
 }
 
+export interface StandaloneTrackFile {
+  name: string;
+  path: string;
+  weight?: number;
+}
+
 export interface StandaloneInstance {
   name: string;
   interface: string;
@@ -34,6 +40,8 @@ export interface StandaloneInstance {
   preemptDelay?: number;
   trackScripts?: string[];
   trackInterfaces?: string[];
+  /** Names of `files` entries. */
+  trackFiles?: string[];
   garpMasterDelay?: number;
   garpMasterRepeat?: number;
   garpMasterRefresh?: number;
@@ -56,6 +64,7 @@ export interface StandaloneConfig {
   instances: StandaloneInstance[];
   scripts?: StandaloneScript[];
   syncGroups?: StandaloneSyncGroup[];
+  files?: StandaloneTrackFile[];
 }
 
 export class StandaloneConfigError extends Error {
@@ -116,7 +125,7 @@ export function parseStandaloneConfig(json: unknown): StandaloneConfig {
       advertInt: num(o, 'advertInt', p, 0.01, 255)!, version: version as 2 | 3 | undefined, vips,
       unicastSrc: str(o, 'unicastSrc', p, true), unicastPeers: strList(o, 'unicastPeers', p),
       nopreempt: bool(o, 'nopreempt', p), preemptDelay: num(o, 'preemptDelay', p, 0, 1000, true),
-      trackScripts: strList(o, 'trackScripts', p), trackInterfaces: strList(o, 'trackInterfaces', p),
+      trackScripts: strList(o, 'trackScripts', p), trackInterfaces: strList(o, 'trackInterfaces', p), trackFiles: strList(o, 'trackFiles', p),
       garpMasterDelay: num(o, 'garpMasterDelay', p, 0, 255, true), garpMasterRepeat: num(o, 'garpMasterRepeat', p, 1, 255, true),
       garpMasterRefresh: num(o, 'garpMasterRefresh', p, 0, 100000, true), garpMasterRefreshRepeat: num(o, 'garpMasterRefreshRepeat', p, 1, 255, true),
       notify: str(o, 'notify', p, true), notifyMaster: str(o, 'notifyMaster', p, true), notifyBackup: str(o, 'notifyBackup', p, true),
@@ -137,6 +146,15 @@ export function parseStandaloneConfig(json: unknown): StandaloneConfig {
   instances.forEach((inst, i) => inst.trackScripts?.forEach((s, j) => {
     if (!scriptNames.has(s)) throw new StandaloneConfigError(`$.instances[${i}].trackScripts[${j}]`, `no script named "${s}"`);
   }));
+  const files = root['files'] === undefined ? undefined : (Array.isArray(root['files']) ? root['files'] : [null]).map((raw, i): StandaloneTrackFile => {
+    const p = `$.files[${i}]`;
+    const o = obj(raw, p);
+    return compact({ name: str(o, 'name', p)!, path: str(o, 'path', p)!, weight: num(o, 'weight', p, -254, 254, true) });
+  });
+  const fileNames = new Set((files ?? []).map((f) => f.name));
+  instances.forEach((inst, i) => inst.trackFiles?.forEach((f, j) => {
+    if (!fileNames.has(f)) throw new StandaloneConfigError(`$.instances[${i}].trackFiles[${j}]`, `no file named "${f}"`);
+  }));
   const syncGroups = root['syncGroups'] === undefined ? undefined : (Array.isArray(root['syncGroups']) ? root['syncGroups'] : [null]).map((raw, i): StandaloneSyncGroup => {
     const p = `$.syncGroups[${i}]`;
     const o = obj(raw, p);
@@ -144,5 +162,5 @@ export function parseStandaloneConfig(json: unknown): StandaloneConfig {
     members.forEach((m, j) => { if (!names.has(m)) throw new StandaloneConfigError(`${p}.members[${j}]`, `no instance named "${m}"`); });
     return compact({ name: str(o, 'name', p)!, members, notify: str(o, 'notify', p, true) });
   });
-  return compact({ routerId: str(root, 'routerId', '$', true), instances, scripts, syncGroups });
+  return compact({ routerId: str(root, 'routerId', '$', true), instances, scripts, syncGroups, files });
 }

@@ -10,7 +10,7 @@ function advertIntMs(version: 2 | 3, seconds: number): number {
   return version === 2 ? Math.max(1, Math.round(seconds)) * 1000 : Math.max(1, Math.round(seconds * 100)) * 10;
 }
 
-function mapInstance(i: StandaloneInstance, scriptWeights: Map<string, number>): EngineInstanceSpec {
+function mapInstance(i: StandaloneInstance, scriptWeights: Map<string, number>, fileWeights: Map<string, number>): EngineInstanceSpec {
   const family = i.vips[0]!.includes(':') ? 'ipv6' : 'ipv4';
   const version = i.version ?? (family === 'ipv6' ? 3 : 2);
   const notify = {
@@ -39,14 +39,17 @@ function mapInstance(i: StandaloneInstance, scriptWeights: Map<string, number>):
     excludedVips: [],
     trackInterfaces: (i.trackInterfaces ?? []).map((ifname) => ({ ifname, weight: 0 })),
     trackScripts: (i.trackScripts ?? []).map((name) => ({ name, weight: scriptWeights.get(name) ?? 0 })),
+    trackFiles: (i.trackFiles ?? []).map((name) => ({ name, weight: fileWeights.get(name) ?? 0 })),
     notify,
   };
 }
 
 export function engineConfigFromStandalone(c: StandaloneConfig): EngineConfig {
   const weights = new Map((c.scripts ?? []).map((s) => [s.name, s.weight ?? 0]));
+  const fileWeights = new Map((c.files ?? []).map((f) => [f.name, f.weight ?? 0]));
   return {
-    instances: c.instances.map((i) => mapInstance(i, weights)),
+    files: (c.files ?? []).map((f) => ({ name: f.name, path: f.path })),
+    instances: c.instances.map((i) => mapInstance(i, weights, fileWeights)),
     syncGroups: (c.syncGroups ?? []).map((g) => ({ name: g.name, members: g.members, notify: g.notify ? { notify: g.notify } : {} })),
     scripts: (c.scripts ?? []).map((s) => ({ name: s.name, rise: s.rise ?? 1, fall: s.fall ?? 1, weight: s.weight ?? 0 })),
   };

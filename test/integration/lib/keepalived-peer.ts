@@ -25,6 +25,7 @@ export interface KaPeerInstance {
   preemptDelay?: number;
   trackScripts?: string[];
   trackInterfaces?: string[];
+  trackFiles?: string[];
   garpMasterDelay?: number;
   garpMasterRepeat?: number;
 }
@@ -44,11 +45,18 @@ export interface KaPeerSyncGroup {
   members: string[];
 }
 
+export interface KaPeerTrackFile {
+  name: string;
+  path: string;
+  weight?: number;
+}
+
 export interface KaPeerSpec {
   routerId: string;
   instances: KaPeerInstance[];
   scripts?: KaPeerScript[];
   syncGroups?: KaPeerSyncGroup[];
+  files?: KaPeerTrackFile[];
 }
 
 /** One line the notify script wrote: `INSTANCE|GROUP name STATE priority`, with its arrival time. */
@@ -75,6 +83,9 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     if (s.rise !== undefined) out.push(`  rise ${s.rise}`);
     out.push('}');
   }
+  for (const f of spec.files ?? []) {
+    out.push(`vrrp_track_file ${f.name} {`, `  file ${f.path}`, ...(f.weight !== undefined ? [`  weight ${f.weight}`] : []), '}');
+  }
   for (const g of spec.syncGroups ?? []) {
     out.push(`vrrp_sync_group ${g.name} {`, '  group {', ...g.members.map((m) => `    ${m}`), '  }', `  notify ${notifyScript}`, '}');
   }
@@ -91,6 +102,7 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     if (i.unicastPeers && i.unicastPeers.length > 0) out.push('  unicast_peer {', ...i.unicastPeers.map((p) => `    ${p}`), '  }');
     if (i.trackScripts && i.trackScripts.length > 0) out.push('  track_script {', ...i.trackScripts.map((s) => `    ${s}`), '  }');
     if (i.trackInterfaces && i.trackInterfaces.length > 0) out.push('  track_interface {', ...i.trackInterfaces.map((s) => `    ${s}`), '  }');
+    if (i.trackFiles && i.trackFiles.length > 0) out.push('  track_file {', ...i.trackFiles.map((s) => `    ${s}`), '  }');
     out.push('  virtual_ipaddress {', ...i.vips.map((v) => `    ${v}`), '  }');
     out.push(`  notify ${notifyScript}`);
     out.push('}');

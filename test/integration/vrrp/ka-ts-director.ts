@@ -23,6 +23,7 @@ function writeConfig(dir: string, spec: KaPeerSpec): void {
     instances: spec.instances.map((i) => ({ ...i, notify })),
     ...(spec.scripts ? { scripts: spec.scripts } : {}),
     ...(spec.syncGroups ? { syncGroups: spec.syncGroups.map((g) => ({ ...g, notify })) } : {}),
+    ...(spec.files ? { files: spec.files } : {}),
   };
   writeFileSync(join(dir, 'vrrp.json.tmp'), JSON.stringify(conf, null, 1));
   renameSync(join(dir, 'vrrp.json.tmp'), join(dir, 'vrrp.json'));

@@ -50,6 +50,36 @@ test('track_script failure moves mastership from ka-ts to keepalived and back', 
   }
 }));
 
+test('track_file: a non-zero value (weight 0) puts ka-ts in FAULT, keepalived takes over; zero again, ka-ts returns', { skip: rootSkipReason() }, () => withScenario(async (s) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kt-vrrp-tfile-'));
+  const file = join(dir, 'state');
+  try {
+    writeFileSync(file, '0\n');
+    const master = s.start(0, 'ka-ts', {
+      routerId: 'm', files: [{ name: 'tf', path: file }],
+      instances: [instance({ priority: 150, state: 'MASTER', trackFiles: ['tf'] })],
+    });
+    await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+    const backup = s.start(1, 'keepalived', { routerId: 'b', instances: [instance({ priority: 100, state: 'BACKUP' })] });
+    await backup.waitForState('VI_1', 'BACKUP', takeoverMs(0.2));
+
+    const t0 = Date.now();
+    writeFileSync(file, '1\n');
+    await master.waitForState('VI_1', 'FAULT', 3000);
+    await backup.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
+    assert.equal(await backup.holds(VIP), true);
+    assert.equal(await master.holds(VIP), false);
+    await s.wire.waitAnnouncement(VIP, s.d2.mac, t0, 3000);
+
+    writeFileSync(file, '0\n');
+    await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2) + 1000);
+    await backup.waitForState('VI_1', 'BACKUP', 2000);
+    assert.equal(await master.holds(VIP), true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}));
+
 test('link down puts the ka-ts master in FAULT, keepalived takes over; link up, ka-ts preempts back', { skip: rootSkipReason() }, () => withScenario(async (s) => {
   const master = s.start(0, 'ka-ts', { routerId: 'm', instances: [instance({ priority: 150, state: 'MASTER' })] });
   await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
