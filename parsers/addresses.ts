@@ -6,7 +6,31 @@ import type { Family, SourceLoc, VirtualAddress, VirtualRoute, VirtualRule } fro
 import type { ParseCtx } from './keyword-table.js';
 import type { Stmt } from './tree.js';
 
+/** Dotted-quad check without a regular expression: most addresses in big configs are IPv4. */
+function isIPv4Fast(s: string): boolean {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      // No leading zeros (inet_pton rejects "010" in strict mode as net.isIP does).
+      if (digits > 0 && value === 0) return false;
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
 export function familyOf(addr: string): Family | undefined {
+  if (isIPv4Fast(addr)) return 'inet';
+  if (!addr.includes(':')) return undefined;
   const v = isIP(addr);
   return v === 4 ? 'inet' : v === 6 ? 'inet6' : undefined;
 }
@@ -36,7 +60,7 @@ export function parseAddressLine(ctx: ParseCtx, stmt: Stmt, block: string): Virt
     ctx.sink.warning('invalid-address', `${block}: '${first.text}' is not a valid IP address[/prefix] - address skipped (keepalived: "VRRP parsed invalid IP ${first.text}. skipping IP...")`, first.loc);
     return undefined;
   }
-  const out: VirtualAddress = { address: p.address, prefixLen: p.prefixLen, family: p.family, loc: { ...first.loc } };
+  const out: VirtualAddress = { address: p.address, prefixLen: p.prefixLen, family: p.family, loc: first.loc };
   const options: string[] = [];
   for (let i = 1; i < words.length; i++) {
     const w = words[i]!;
@@ -90,7 +114,7 @@ export function parseRouteLine(ctx: ParseCtx, stmt: Stmt, block: string, needDev
   const words = [stmt.keyword, ...stmt.args];
   const texts: string[] = [];
   let i = 0;
-  const loc: SourceLoc = { ...stmt.keyword.loc };
+  const loc: SourceLoc = stmt.keyword.loc;
   const route: Partial<VirtualRoute> = { loc };
   // Optional leading route type (unicast, blackhole, ...) and `src ADDR` before the destination.
   const TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat']);
@@ -149,7 +173,7 @@ export function parseRouteLine(ctx: ParseCtx, stmt: Stmt, block: string, needDev
 /** One line of virtual_rules / static_rules. */
 export function parseRuleLine(ctx: ParseCtx, stmt: Stmt, block: string, index: number): VirtualRule | undefined {
   const words = [stmt.keyword, ...stmt.args];
-  const rule: VirtualRule = { words: words.map((w) => w.text), family: 'inet', loc: { ...stmt.keyword.loc } };
+  const rule: VirtualRule = { words: words.map((w) => w.text), family: 'inet', loc: stmt.keyword.loc };
   for (let i = 0; i < words.length; i++) {
     const key = words[i]!.text;
     const v = words[i + 1];

@@ -9,7 +9,7 @@ import { defaultGlobalDefs, GLOBAL_DEFS_TABLE } from './tables/global-defs.js';
 import { parseVirtualServer, parseVsGroup } from './tables/lvs.js';
 import { newTrackFile, newTrackProcess, newVrrpScript, TRACK_FILE_TABLE, TRACK_PROCESS_TABLE, VRRP_SCRIPT_TABLE } from './tables/tracking.js';
 import { newSyncGroup, newVrrpInstance, SYNC_GROUP_TABLE, VRRP_INSTANCE_TABLE } from './tables/vrrp-instance.js';
-import { buildTree, type Stmt } from './tree.js';
+import { TreeBuilder, type Stmt } from './tree.js';
 
 export function emptyConfig(file: string): KeepalivedConfig {
   return {
@@ -26,7 +26,7 @@ function named<T extends { name: string }>(keyword: string, list: (c: Keepalived
     handle(ctx, stmt, cfg) {
       if (!needArgs(ctx, stmt, 1)) return;
       const name = stmt.args[0]!.text;
-      const obj = make(name, { ...stmt.keyword.loc } as never);
+      const obj = make(name, stmt.keyword.loc as never);
       applyTable(ctx, table, stmt.children ?? [], obj, { where: `${keyword} ${name}` });
       const prev = list(cfg).find((o) => o.name === name);
       if (prev) {
@@ -63,7 +63,7 @@ export const TOP_TABLE: Table<KeepalivedConfig> = [
     keyword: 'global_defs',
     block: true,
     handle(ctx, stmt, cfg) {
-      cfg.globalDefs.loc ??= { ...stmt.keyword.loc };
+      cfg.globalDefs.loc ??= stmt.keyword.loc;
       applyTable(ctx, GLOBAL_DEFS_TABLE, stmt.children ?? [], cfg.globalDefs, { where: 'global_defs' });
     },
     render: () => [],
@@ -109,10 +109,13 @@ export interface ParseResult {
 
 export function parseConf(file: string, opts: { configId: string; access: SourceAccess }, sink = new DiagnosticSink()): ParseResult {
   const model = emptyConfig(file);
-  const pre = preprocess(file, opts, sink);
-  if (!pre.found) return { model, sink, found: false, stopped: false };
-  const tree = buildTree(pre.lines, sink);
   const ctx: ParseCtx = { sink, stopped: false };
-  applyTable(ctx, TOP_TABLE, tree, model, { where: 'the top level' });
+  // Streamed: each top-level block is applied as soon as it is complete.
+  const tree = new TreeBuilder(sink, (stmt) => {
+    if (!ctx.stopped) applyTable(ctx, TOP_TABLE, [stmt], model, { where: 'the top level' });
+  });
+  const pre = preprocess(file, opts, sink, (line) => tree.push(line));
+  if (!pre.found) return { model, sink, found: false, stopped: false };
+  tree.end();
   return { model, sink, found: true, stopped: ctx.stopped };
 }

@@ -215,9 +215,11 @@ export function raw<T extends { extra: ExtraKeywords }>(keyword: string, block =
 // the walker
 
 export interface ApplyOptions {
-  /** Name of the block for messages ("vrrp_instance VI_1"). */
-  where: string;
+  /** Name of the block for messages ("vrrp_instance VI_1"); a function when costly to build. */
+  where: string | (() => string);
 }
+
+const whereText = (o: ApplyOptions): string => (typeof o.where === 'string' ? o.where : o.where());
 
 export function indexTable<T>(table: Table<T>): Map<string, { spec: KeywordSpec<T>; warn?: string }> {
   const m = new Map<string, { spec: KeywordSpec<T>; warn?: string }>();
@@ -242,7 +244,7 @@ export function applyTable<T>(ctx: ParseCtx, table: Table<T>, stmts: readonly St
     const kw = stmt.keyword.text;
     const hit = idx.get(kw);
     if (!hit) {
-      ctx.sink.warning('unknown-keyword', `unknown keyword '${kw}' in ${opts.where}${stmt.children ? ' (its block is skipped)' : ''}`, stmt.keyword.loc);
+      ctx.sink.warning('unknown-keyword', `unknown keyword '${kw}' in ${whereText(opts)}${stmt.children ? ' (its block is skipped)' : ''}`, stmt.keyword.loc);
       continue;
     }
     if (hit.warn) ctx.sink.warning('deprecated-keyword', hit.warn, stmt.keyword.loc);
@@ -252,7 +254,7 @@ export function applyTable<T>(ctx: ParseCtx, table: Table<T>, stmts: readonly St
     }
     if (!hit.spec.block && stmt.children) {
       // keepalived ignores the '{' and reads the lines inside as if they were at this level.
-      ctx.sink.warning('unexpected-brace', `'${kw}' does not take a block: '{' ignored and its lines read as part of ${opts.where}`, stmt.openLoc ?? stmt.keyword.loc);
+      ctx.sink.warning('unexpected-brace', `'${kw}' does not take a block: '{' ignored and its lines read as part of ${whereText(opts)}`, stmt.openLoc ?? stmt.keyword.loc);
       hit.spec.handle(ctx, { keyword: stmt.keyword, args: stmt.args }, target);
       applyTable(ctx, table, stmt.children, target, opts);
       continue;
@@ -268,5 +270,5 @@ export function renderTable<T>(table: Table<T>, target: T): RenderLine[] {
 }
 
 export function locOf(tok: Token): SourceLoc {
-  return { ...tok.loc };
+  return tok.loc;
 }

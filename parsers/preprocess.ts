@@ -36,6 +36,8 @@ const MAX_SUBSTITUTION_ROUNDS = 20;
 
 class Preprocessor {
   readonly lines: LogicalLine[] = [];
+  /** When set, lines go here as they are produced instead of being kept (big configs stream). */
+  onLine: ((line: LogicalLine) => void) | undefined;
   private readonly defs = new Map<string, string>();
   private readonly stack: string[] = [];
 
@@ -54,7 +56,7 @@ class Preprocessor {
       let raw = physical[i]!;
       let lineNo = i + 1;
       // A definition continued with a trailing backslash swallows the following lines.
-      const def = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(raw);
+      const def = raw.includes('$') ? /^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(raw) : null;
       if (def) {
         let value = def[2]!.trim();
         while (value.endsWith('\\') && i + 1 < physical.length) {
@@ -70,7 +72,18 @@ class Preprocessor {
     return true;
   }
 
+  private emit(line: LogicalLine): void {
+    if (this.onLine) this.onLine(line);
+    else this.lines.push(line);
+  }
+
   private processLine(raw: string, file: string, lineNo: number, colBase: number): void {
+    // Fast path for the common line: nothing for the preprocessor to do.
+    if (!raw.includes('$') && !raw.includes('@') && !raw.includes('~') && !raw.includes('include')) {
+      const toks = tokenizeLine(raw, file, lineNo, colBase, (loc) => this.sink.warning('unterminated-quote', 'unterminated quoted string (closed at the end of the line)', loc));
+      if (toks.length > 0) this.emit({ tokens: toks });
+      return;
+    }
     const lead = /^\s*/.exec(raw)![0].length;
     const rest = raw.slice(lead);
     // include detection happens before conditionals and substitution, as in keepalived.
@@ -104,7 +117,7 @@ class Preprocessor {
         continue;
       }
       const toks = tokenizeLine(piece, file, lineNo, colBase, (loc) => this.sink.warning('unterminated-quote', 'unterminated quoted string (closed at the end of the line)', loc));
-      if (toks.length > 0) this.lines.push({ tokens: toks });
+      if (toks.length > 0) this.emit({ tokens: toks });
     }
   }
 
@@ -171,8 +184,9 @@ export interface PreprocessResult {
   found: boolean;
 }
 
-export function preprocess(file: string, opts: PreprocessOptions, sink: DiagnosticSink): PreprocessResult {
+export function preprocess(file: string, opts: PreprocessOptions, sink: DiagnosticSink, onLine?: (line: LogicalLine) => void): PreprocessResult {
   const pp = new Preprocessor(opts, sink);
+  pp.onLine = onLine;
   const found = pp.processFile(file);
   return { lines: pp.lines, found };
 }

@@ -1,6 +1,8 @@
 // Turns logical lines into a statement tree: a statement is a keyword, its argument words and,
 // when a `{` follows (on the same line or alone on the next line), its child statements up to
 // the matching `}`. Stray braces become located diagnostics, worded as keepalived words them.
+// TreeBuilder is incremental: each top-level statement is handed over as soon as it is complete,
+// so a 10,000-virtual-server file never holds all its tokens at once.
 import type { SourceLoc } from '../src/config/model.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { Token } from './lexer.js';
@@ -18,36 +20,40 @@ export interface Stmt {
 const isOpen = (t: Token): boolean => t.text === '{' && !t.quoted;
 const isClose = (t: Token): boolean => t.text === '}' && !t.quoted;
 
-export function buildTree(lines: readonly LogicalLine[], sink: DiagnosticSink): Stmt[] {
-  const root: Stmt[] = [];
-  const stack: Stmt[][] = [root];
-  const openers: Stmt[] = [];
-  for (const line of lines) {
+export class TreeBuilder {
+  private readonly stack: Stmt[][] = [[]];
+  private readonly openers: Stmt[] = [];
+  /** The last top-level statement: complete once another one starts (a `{` may still follow). */
+  private pending: Stmt | undefined;
+
+  constructor(private readonly sink: DiagnosticSink, private readonly onTopLevel: (s: Stmt) => void) {}
+
+  push(line: LogicalLine): void {
     let current: Stmt | undefined;
     let atLineStart = true;
     for (const tok of line.tokens) {
-      const level = stack[stack.length - 1]!;
+      const level = this.stack[this.stack.length - 1]!;
       if (isOpen(tok)) {
         // `{` alone at the start of a line opens the block of the previous statement.
-        const target = current ?? (atLineStart ? level[level.length - 1] : undefined);
+        const target = current ?? (atLineStart ? (this.stack.length === 1 ? this.pending : level[level.length - 1]) : undefined);
         if (target && !target.children) {
           target.children = [];
           target.openLoc = tok.loc;
-          stack.push(target.children);
-          openers.push(target);
+          this.stack.push(target.children);
+          this.openers.push(target);
         } else {
-          sink.warning('unexpected-brace', "unexpected '{' (no keyword before it) - ignoring", tok.loc);
+          this.sink.warning('unexpected-brace', "unexpected '{' (no keyword before it) - ignoring", tok.loc);
         }
         current = undefined;
         atLineStart = false;
         continue;
       }
       if (isClose(tok)) {
-        if (stack.length > 1) {
-          stack.pop();
-          openers.pop();
+        if (this.stack.length > 1) {
+          this.stack.pop();
+          this.openers.pop();
         } else {
-          sink.warning('extra-brace', "extra '}' with no open block - ignoring", tok.loc);
+          this.sink.warning('extra-brace', "extra '}' with no open block - ignoring", tok.loc);
         }
         current = undefined;
         atLineStart = false;
@@ -56,13 +62,28 @@ export function buildTree(lines: readonly LogicalLine[], sink: DiagnosticSink): 
       if (current) current.args.push(tok);
       else {
         current = { keyword: tok, args: [] };
-        level.push(current);
+        if (this.stack.length === 1) {
+          if (this.pending) this.onTopLevel(this.pending);
+          this.pending = current;
+        } else level.push(current);
       }
       atLineStart = false;
     }
   }
-  for (const s of openers) {
-    sink.warning('unclosed-block', `block '${s.keyword.text}' opened here is never closed with '}'`, s.openLoc ?? s.keyword.loc);
+
+  end(): void {
+    for (const s of this.openers) {
+      this.sink.warning('unclosed-block', `block '${s.keyword.text}' opened here is never closed with '}'`, s.openLoc ?? s.keyword.loc);
+    }
+    if (this.pending) this.onTopLevel(this.pending);
+    this.pending = undefined;
   }
+}
+
+export function buildTree(lines: readonly LogicalLine[], sink: DiagnosticSink): Stmt[] {
+  const root: Stmt[] = [];
+  const b = new TreeBuilder(sink, (s) => root.push(s));
+  for (const l of lines) b.push(l);
+  b.end();
   return root;
 }

@@ -92,7 +92,7 @@ const urlSpec: KeywordSpec<HttpCheck> = {
   keyword: 'url',
   block: true,
   handle(ctx, stmt, t) {
-    const u = parseUrl(ctx, stmt, { ...stmt.keyword.loc });
+    const u = parseUrl(ctx, stmt, stmt.keyword.loc);
     if (u) t.urls.push(u);
   },
   render: (t) => t.urls.map(renderUrl),
@@ -175,8 +175,8 @@ export function newChecker(type: CheckerType, loc: SourceLoc): Checker {
 }
 
 export function parseChecker(ctx: ParseCtx, type: CheckerType, stmt: Stmt, where: string): Checker {
-  const c = newChecker(type, { ...stmt.keyword.loc }) as AnyChecker;
-  applyTable(ctx, TABLES[type], stmt.children ?? [], c, { where: `${type} of ${where}` });
+  const c = newChecker(type, stmt.keyword.loc) as AnyChecker;
+  applyTable(ctx, TABLES[type], stmt.children ?? [], c, { where: () => `${type} of ${where}` });
   return c;
 }
 

@@ -93,7 +93,7 @@ const lvsTimeouts: KeywordSpec<GlobalDefs> = {
 /** `lvs_sync_daemon IF [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]`. */
 export function parseSyncDaemon(ctx: Parameters<KeywordSpec<GlobalDefs>['handle']>[0], stmt: Parameters<KeywordSpec<GlobalDefs>['handle']>[1]): LvsSyncDaemon | undefined {
   if (!needArgs(ctx, stmt, 1)) return undefined;
-  const out: LvsSyncDaemon = { interface: stmt.args[0]!.text, instance: '', loc: { ...stmt.keyword.loc } };
+  const out: LvsSyncDaemon = { interface: stmt.args[0]!.text, instance: '', loc: stmt.keyword.loc };
   const a = stmt.args;
   for (let i = 1; i < a.length; i++) {
     const k = a[i]!.text;

@@ -93,7 +93,7 @@ const sorryServer: KeywordSpec<VirtualServer> = {
   keyword: 'sorry_server',
   handle(ctx, stmt, vs) {
     const ep = parseEndpoint(ctx, stmt, 'sorry_server');
-    if (ep) vs.sorryServer = { ...ep, loc: { ...stmt.keyword.loc } } satisfies SorryServer;
+    if (ep) vs.sorryServer = { ...ep, loc: stmt.keyword.loc } satisfies SorryServer;
   },
   render: (vs) => (vs.sorryServer ? [line('sorry_server', vs.sorryServer.address, vs.sorryServer.port)] : []),
 };
@@ -158,9 +158,9 @@ const realServer: KeywordSpec<VirtualServer> = {
   handle(ctx, stmt, vs) {
     const ep = parseEndpoint(ctx, stmt, 'real_server');
     if (!ep) return;
-    const rs: RealServer = { ...ep, weight: 1, checkers: [], loc: { ...stmt.keyword.loc }, extra: {} };
+    const rs: RealServer = { ...ep, weight: 1, checkers: [], loc: stmt.keyword.loc, extra: {} };
     const vsFamily = vs.key.kind === 'group' ? undefined : vs.key.family;
-    applyTable(ctx, RS_TABLE, stmt.children ?? [], rs, { where: `real_server ${ep.address} ${ep.port}` });
+    applyTable(ctx, RS_TABLE, stmt.children ?? [], rs, { where: () => `real_server ${ep.address} ${ep.port}` });
     if (vsFamily && vsFamily !== ep.family && vs.lbKind !== 'TUN') {
       ctx.sink.warning('family-mismatch', `real_server ${ep.address}: address family differs from its virtual server's - real server skipped`, stmt.keyword.loc);
       return;
@@ -239,10 +239,10 @@ export function vsName(key: VirtualServerKey): string {
 export function parseVirtualServer(ctx: ParseCtx, stmt: Stmt): VirtualServer | undefined {
   const key = parseVsKey(ctx, stmt);
   if (!key) return undefined;
-  const vs = newVirtualServer(key, { ...stmt.keyword.loc });
+  const vs = newVirtualServer(key, stmt.keyword.loc);
   const st: VsParseState = { lbKindSet: false, protocolSet: false, lbAlgoSet: false };
   vsState.set(vs, st);
-  applyTable(ctx, VS_TABLE, stmt.children ?? [], vs, { where: `virtual_server ${vsName(key)}` });
+  applyTable(ctx, VS_TABLE, stmt.children ?? [], vs, { where: () => `virtual_server ${vsName(key)}` });
   if (ctx.stopped) return vs;
   if (!st.protocolSet && key.kind !== 'fwmark') {
     vs.protocol = 'UDP';
@@ -264,9 +264,9 @@ export function renderVsKey(key: VirtualServerKey): string[] {
 
 export function parseVsGroup(ctx: ParseCtx, stmt: Stmt): VirtualServerGroup | undefined {
   if (!needArgs(ctx, stmt, 1)) return undefined;
-  const g: VirtualServerGroup = { name: stmt.args[0]!.text, entries: [], loc: { ...stmt.keyword.loc } };
+  const g: VirtualServerGroup = { name: stmt.args[0]!.text, entries: [], loc: stmt.keyword.loc };
   for (const c of stmt.children ?? []) {
-    const loc = { ...c.keyword.loc };
+    const loc = c.keyword.loc;
     if (c.keyword.text === 'fwmark') {
       const n = c.args[0] ? parseNumber(ctx, c.args[0], 1, 0xffffffff, true, 'fwmark') : undefined;
       if (n !== undefined) g.entries.push({ kind: 'fwmark', fwmark: n, family: c.args[1]?.text === 'inet6' ? 'inet6' : 'inet', loc });

@@ -108,7 +108,7 @@ export const TRACK_PROCESS_TABLE: Table<VrrpTrackProcess> = [
  */
 export function parseTrackList(ctx: ParseCtx, stmt: Stmt, list: TrackRef[], maxWeight: number): void {
   for (const c of stmt.children ?? []) {
-    const ref: TrackRef = { name: c.keyword.text, loc: { ...c.keyword.loc } };
+    const ref: TrackRef = { name: c.keyword.text, loc: c.keyword.loc };
     const a = c.args;
     for (let i = 0; i < a.length; i++) {
       const w = a[i]!;

@@ -62,7 +62,7 @@ const unicastPeer: KeywordSpec<VrrpInstance> = {
         ctx.sink.warning('invalid-unicast-peer', `vrrp_instance ${v.name}: unicast peer '${c.keyword.text}' is not an IP address - skipped`, c.keyword.loc);
         continue;
       }
-      const p: UnicastPeer = { address: c.keyword.text, loc: { ...c.keyword.loc } };
+      const p: UnicastPeer = { address: c.keyword.text, loc: c.keyword.loc };
       for (let i = 0; i < c.args.length; i += 2) {
         const k = c.args[i]!;
         const val = c.args[i + 1];
