@@ -1,7 +1,7 @@
 // Long-running lab processes (directors, real servers), started detached inside their namespace so
 // they outlive `ka-ts lab up`, and stopped by PID after checking the PID still is ours.
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { DirectorKind } from './state.js';
@@ -60,5 +60,7 @@ export interface DirectorCommand { cmd: string; args: string[] }
 
 export function directorCommand(kind: DirectorKind, conf: string, pidFile: string, vrrpPidFile: string, checkerPidFile: string, controlSocket: string): DirectorCommand {
   if (kind === 'keepalived') return { cmd: 'keepalived', args: ['-P', '-n', '-l', '-D', '-f', conf, '-p', pidFile, '-r', vrrpPidFile] };
-  return { cmd: process.execPath, args: [KA_TS_MAIN, '-f', conf, '-n', '-l', '-D', '-p', pidFile, '-r', vrrpPidFile, '-c', checkerPidFile, '--control-socket', controlSocket, '--ipvs-backend', 'nft'] };
+  // Kernel IPVS where the kernel has it (the daemon's auto choice), nftables NAT where it has not.
+  const backend = existsSync('/proc/net/ip_vs') ? 'auto' : 'nft';
+  return { cmd: process.execPath, args: [KA_TS_MAIN, '-f', conf, '-n', '-l', '-D', '-p', pidFile, '-r', vrrpPidFile, '-c', checkerPidFile, '--control-socket', controlSocket, '--ipvs-backend', backend] };
 }
