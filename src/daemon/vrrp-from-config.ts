@@ -36,6 +36,7 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
   const version = i.version ?? g.vrrpVersion;
   const strict = i.strictMode ?? g.vrrpStrict;
   const scripts = new Map(cfg.vrrpScripts.map((s) => [s.name, s]));
+  const files = new Map(cfg.vrrpTrackFiles.map((f) => [f.name, f]));
   const garpMasterDelayMs = i.garpMasterDelayMs ?? g.vrrpGarpMasterDelayMs;
   const garpMasterRepeat = i.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
   // Keywords keepalived completes itself (accept, lower-priority GARPs and adverts) stay unset here
@@ -81,12 +82,14 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
     interface: ifname,
     vips: i.virtualIpaddresses.map((v) => vipEntry(v, ifname)),
     excludedVips: i.virtualIpaddressesExcluded.map((v) => vipEntry(v, ifname)),
-    trackInterfaces: i.trackInterfaces.map((t) => ({ ifname: t.name, weight: t.weight ?? 0 })),
+    trackInterfaces: i.trackInterfaces.map((t) => ({ ifname: t.name, weight: t.weight ?? 0, ...(t.reverse ? { reverse: true } : {}) })),
     trackScripts: i.trackScripts.map((t) => {
       const own = scripts.get(t.name);
-      const w = t.weight ?? own?.weight ?? 0;
-      const reverse = t.reverse ?? own?.weightReverse ?? false;
-      return { name: t.name, weight: reverse ? -w : w };
+      return { name: t.name, weight: t.weight ?? own?.weight ?? 0, reverse: t.reverse ?? own?.weightReverse ?? false };
+    }),
+    trackFiles: i.trackFiles.map((t) => {
+      const own = files.get(t.name);
+      return { name: t.name, weight: t.weight ?? own?.weight ?? 1, reverse: t.reverse ?? own?.weightReverse ?? false };
     }),
     notify: notifyScripts(i.notify),
   };
@@ -100,7 +103,8 @@ export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string)
   return {
     instances: usable.map((i) => instanceSpec(i, cfg, warn)),
     syncGroups: cfg.vrrpSyncGroups.map((g) => ({ name: g.name, members: g.group.filter((m) => names.has(m)), notify: notifyScripts(g.notify) })),
-    scripts: cfg.vrrpScripts.map((s) => ({ name: s.name, rise: s.rise, fall: s.fall, weight: s.weightReverse ? -s.weight : s.weight })),
+    scripts: cfg.vrrpScripts.map((s) => ({ name: s.name, rise: s.rise, fall: s.fall, weight: s.weight, initFail: s.initFail })),
+    files: cfg.vrrpTrackFiles.filter((f) => f.file !== undefined).map((f) => ({ name: f.name, path: f.file as string })),
   };
 }
 

@@ -121,7 +121,7 @@ export function vrrpSnapshotPart(cfg: KeepalivedConfig, status: EngineStatus, tr
   const byName = new Map(status.instances.map((s) => [s.name, s]));
   const groupOf = new Map<string, string>();
   for (const g of cfg.vrrpSyncGroups) for (const m of g.group) groupOf.set(m, g.name);
-  const scriptOk = new Map(status.scripts.filter((s) => s.results > 0).map((s) => [s.name, s.ok]));
+  const scriptOk = new Map(status.scripts.filter((s) => s.status !== 'init').map((s) => [s.name, s.status === 'ok']));
   const cfgScripts = new Map(cfg.vrrpScripts.map((s) => [s.name, s.weight]));
   const instances: VrrpInstanceSnapshot[] = [];
   for (const c of cfg.vrrpInstances) {
@@ -143,7 +143,7 @@ export function vrrpSnapshotPart(cfg: KeepalivedConfig, status: EngineStatus, tr
       rise: s.rise,
       fall: s.fall,
       ...(s.user ? { user: s.user.user } : {}),
-      result: !live || live.results === 0 ? 'INIT' : live.ok ? 'GOOD' : 'BAD',
+      result: !live || live.status === 'init' ? 'INIT' : live.status === 'ok' ? 'GOOD' : 'BAD',
       trackedBy: trackedBy(s.name),
     };
   });

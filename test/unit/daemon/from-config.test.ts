@@ -102,11 +102,11 @@ test('config model → VRRP engine specs: units, globals, VIP forms, tracking we
   assert.deepEqual(i.vips[0], { cidr: '10.0.0.100/24', dev: 'eth0', brd: '10.0.0.255', label: 'eth0:vip' });
   assert.deepEqual(i.vips[1], { cidr: '10.0.1.100/32', dev: 'eth0' });
   assert.deepEqual(i.excludedVips, [{ cidr: '10.0.2.100/24', dev: 'eth1' }]);
-  assert.deepEqual(i.trackScripts, [{ name: 'chk', weight: -20 }]);
+  assert.deepEqual(i.trackScripts, [{ name: 'chk', weight: -20, reverse: false }]);
   assert.deepEqual(i.trackInterfaces, [{ ifname: 'eth1', weight: -30 }]);
   assert.equal(i.notify.master, '/bin/true');
   assert.deepEqual(c.syncGroups.map((g) => [g.name, g.members]), [['G', ['VI_1']]]);
-  assert.deepEqual(c.scripts, [{ name: 'chk', rise: 2, fall: 3, weight: -20 }]);
+  assert.deepEqual(c.scripts, [{ name: 'chk', rise: 2, fall: 3, weight: -20, initFail: false }]);
 });
 
 test('tracked vrrp_scripts become script runs with interval and timeout', async () => {
