@@ -1,20 +1,19 @@
-// Differential test against the real keepalived 2.2.7 checker: the same four virtual servers
-// (non-alpha; alpha with a sorry server; first failure with retry 3; quorum 2 with hysteresis)
-// run under `keepalived -C` inside the IPVS test VM (keepalived needs kernel IPVS, which this
-// machine lacks) and under ka-ts's CheckerService on loopback. A server is killed half-way. The
-// per-virtual-server sequence of quorum / sorry-server / real-server transitions must match
-// keepalived's log line for line.
+// Differential test against the real keepalived 2.2.7 checker: ONE keepalived.conf (non-alpha;
+// alpha with a sorry server; first failure with retry 3; quorum with hysteresis; inhibit_on_failure;
+// quorum lost at start; sorry_server_inhibit; misc_dynamic with a quorum keepalived reduces) runs
+// under `keepalived -C` inside the IPVS test VM (keepalived needs kernel IPVS, which this machine
+// lacks) and, through ka-ts's config loader, checkerSpecsFromConfig and CheckerService, inside a
+// network namespace holding the same real-server addresses. The server on 192.0.2.1:80 dies
+// after 5 s on both sides. The per-virtual-server sequence of quorum / sorry-server / real-server /
+// weight transitions must match keepalived's log line for line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckerService } from '../../../src/check/service.js';
-import type { HealthEvent } from '../../../src/check/events.js';
-import type { CheckerSpec, RealServerSpec, VirtualServerSpec } from '../../../src/check/spec.js';
-import { rootSkipReason } from '../lib/netns.js';
+import { fileURLToPath } from 'node:url';
+import { NetnsLab, rootSkipReason } from '../lib/netns.js';
 
 const root = process.cwd();
 const vmWork = process.env.IPVSVM_WORK ?? '/var/tmp/ipvs-vm';
@@ -52,7 +51,12 @@ virtual_server 10.0.0.3 80 {
   delay_loop 1
   lb_kind NAT
   protocol TCP
-  real_server 192.0.2.2 82 { TCP_CHECK { connect_timeout 1 retry 3 } }
+  real_server 192.0.2.2 82 {
+    TCP_CHECK {
+      connect_timeout 1
+      retry 3
+    }
+  }
 }
 virtual_server 10.0.0.4 80 {
   delay_loop 1
@@ -148,59 +152,6 @@ function fromKeepalivedLog(log: string): Step[] {
   return out;
 }
 
-/** The same configuration for ka-ts, with loopback listeners standing in for 192.0.2.x. */
-function katsSpecs(port: { up: number; dead82: number; dead83: number }, miscScript: string): VirtualServerSpec[] {
-  const tcp = (p: number, alpha: boolean, retry = 1): CheckerSpec =>
-    ({ probe: { type: 'TCP_CHECK', connect: { host: '127.0.0.1', port: p, timeoutMs: 1000 } }, timing: { delayLoopMs: 1000, retry, delayBeforeRetryMs: 1000, warmupMs: 1000, alpha } });
-  const rs = (address: string, p: number, checker: CheckerSpec, weight = 1): RealServerSpec => ({ address, port: p, weight, inhibitOnFailure: false, checkers: [checker] });
-  const base = { quorum: 1, hysteresis: 0, alpha: false, omega: false, haSuspend: false };
-  return [
-    { ...base, id: '10.0.0.1', realServers: [rs('192.0.2.1', 80, tcp(port.up, false))] },
-    { ...base, id: '10.0.0.2', alpha: true, sorryServer: { address: '192.0.2.9', port: 80, weight: 1, inhibit: false }, realServers: [rs('192.0.2.1', 80, tcp(port.up, true))] },
-    { ...base, id: '10.0.0.3', realServers: [rs('192.0.2.2', 82, tcp(port.dead82, false, 3))] },
-    { ...base, id: '10.0.0.4', alpha: true, quorum: 2, hysteresis: 1, realServers: [rs('192.0.2.1', 80, tcp(port.up, true), 2), rs('192.0.2.2', 83, tcp(port.dead83, true), 1)] },
-    { ...base, id: '10.0.0.5', realServers: [{ ...rs('192.0.2.1', 80, tcp(port.up, false)), inhibitOnFailure: true }] },
-    { ...base, id: '10.0.0.6', quorum: 2, realServers: [rs('192.0.2.1', 80, tcp(port.up, false)), rs('192.0.2.2', 84, tcp(port.dead83, false))] },
-    { ...base, id: '10.0.0.7', alpha: true, sorryServer: { address: '192.0.2.9', port: 80, weight: 1, inhibit: true }, realServers: [rs('192.0.2.1', 80, tcp(port.up, true))] },
-    // keepalived reduces quorum 3 to the total weight 1 (from-config.ts effectiveQuorum does the same).
-    { ...base, id: '10.0.0.8', quorum: 1, realServers: [rs('192.0.2.3', 80, { probe: { type: 'MISC_CHECK', path: `${miscScript} 7`, timeoutMs: 1000, dynamic: true }, timing: { delayLoopMs: 1000, retry: 0, delayBeforeRetryMs: 1000, warmupMs: 1000, alpha: false } })] },
-  ];
-}
-
-async function runKats(miscScript: string): Promise<Step[]> {
-  const listen = async (): Promise<net.Server> => {
-    const s = net.createServer((c) => { c.on('error', () => {}); c.end(); });
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    return s;
-  };
-  const portOf = (s: net.Server): number => (s.address() as net.AddressInfo).port;
-  const up = await listen();
-  const d82 = await listen();
-  const d83 = await listen();
-  const port = { up: portOf(up), dead82: portOf(d82), dead83: portOf(d83) };
-  await new Promise<void>((r) => d82.close(() => r()));
-  await new Promise<void>((r) => d83.close(() => r()));
-  const steps: Step[] = [];
-  const svc = new CheckerService(katsSpecs(port, miscScript));
-  svc.on('event', (e: HealthEvent) => {
-    if (e.kind === 'notify' || e.kind === 'rs-removed') return;
-    if (e.kind === 'rs-weight') steps.push(`${e.vs} rs-weight ${e.rs} ${e.weight}`);
-    else steps.push(e.kind === 'rs-up' || e.kind === 'rs-down' ? `${e.vs} ${e.kind} ${e.rs}` : `${e.vs} ${e.kind}`);
-  });
-  try {
-    svc.start();
-    // keepalived does not log the start-up adds of non-alpha servers: drop ours too.
-    steps.splice(0, steps.length, ...steps.filter((s) => !/ rs-up /.test(s)));
-    await new Promise((r) => setTimeout(r, 5000));
-    await new Promise<void>((r) => up.close(() => r()));
-    await new Promise((r) => setTimeout(r, 6000));
-  } finally {
-    svc.stop();
-    up.close();
-  }
-  return steps;
-}
-
 const perVs = (steps: Step[]): Record<string, string[]> => {
   const out: Record<string, string[]> = {};
   for (const s of steps) {
@@ -220,16 +171,31 @@ test('transitions match keepalived 2.2.7 -C on the same configuration', { skip: 
     writeFileSync(join(share, 'misc.sh'), '#!/bin/sh\nexit "$1"\n', { mode: 0o755 });
     writeFileSync(join(share, 'k.conf'), KEEPALIVED_CONF.replace('MISC_SCRIPT', '/mnt/host/misc.sh'));
     writeFileSync(join(share, 'job.sh'), JOB);
-    // keepalived in the VM and ka-ts on the host run at the same time.
+    writeFileSync(join(share, 'k-kats.conf'), KEEPALIVED_CONF.replace('MISC_SCRIPT', join(share, 'misc.sh')));
+    // keepalived in the VM and ka-ts in a namespace run at the same time.
     const vm = spawn(join(root, 'test/vm/run.sh'), ['--with', 'keepalived', '--share', share, '--timeout', '150', '--cmd', 'bash /mnt/host/job.sh'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let consoleOut = '';
     vm.stdout.on('data', (d: Buffer) => { consoleOut += d.toString(); });
     const vmDone = new Promise<number>((r) => vm.once('exit', (code) => r(code ?? -1)));
-    const kats = await runKats(join(share, 'misc.sh'));
+    const lab = new NetnsLab('check');
+    let kats: Step[];
+    try {
+      const ns = await lab.addNs('diff');
+      // The real servers' addresses, local in the namespace (on lo: this kernel has no dummy links).
+      for (const a of ['192.0.2.1/32', '192.0.2.2/32', '192.0.2.3/32']) await lab.addAddr(ns, 'lo', a);
+      const child = fileURLToPath(new URL('./differential-kats-child.js', import.meta.url));
+      const res = await lab.exec(ns, process.execPath, [child, join(share, 'k-kats.conf')]);
+      const line = res.stdout.split('\n').find((l) => l.startsWith('KATS '));
+      assert.ok(line, `ka-ts child printed no result:\n${res.stdout}\n${res.stderr}`);
+      kats = (JSON.parse(line.slice(5)) as { steps: Step[] }).steps;
+    } finally {
+      await lab.cleanup();
+    }
     const code = await vmDone;
     assert.equal(code, 0, `run.sh exit ${code}\n${consoleOut.slice(-3000)}`);
     const ka = fromKeepalivedLog(consoleOut);
     assert.ok(ka.length > 0, `no keepalived transitions in the console:\n${consoleOut.slice(-3000)}`);
+    assert.equal(Object.keys(perVs(ka)).length, 8, `every virtual server had transitions in keepalived: ${JSON.stringify(perVs(ka))}`);
     assert.deepEqual(perVs(kats), perVs(ka));
   } finally {
     rmSync(share, { recursive: true, force: true });
