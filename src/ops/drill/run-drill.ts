@@ -50,7 +50,9 @@ export async function runLabDrill(state: LabState, opts: DrillOptions): Promise<
   say(`MASTER is ${oldD.id} (${oldD.kind}); watching ${frontIf} from the client, VIPs on both directors, HTTP every 20 ms`);
   const wire = await WireCapture.start(state.namespaces.client, 'eth0');
   const vipWatch = await VipWatch.start([oldD.ns, newD.ns], vips);
-  const vs = cfg.virtualServers.find((v) => v.address === vip && v.protocol === 'tcp');
+  // The client needs a service the lab forwards: a TCP NAT virtual server on the VIP.
+  const vs = cfg.virtualServers.find((v) => v.address === vip && v.protocol === 'tcp' && v.lbKind === 'NAT');
+  if (!vs) say(`no TCP NAT virtual_server on ${vip}: no client runs, the verdict is on the takeover time`);
   const client = vs ? ClientProbe.start(state.namespaces.client, `http://${vip}:${vs.port}/drill`) : undefined;
   let faultAtMs = 0;
   let injected = false;

@@ -120,6 +120,8 @@ export async function labUp(cfg: LabConfig, opts: LabUpOptions): Promise<{ state
       say(`director ${id}: ${kind}${d.dataplane === 'lab-nft' ? ' (VRRP only; the lab programs the nft NAT table — keepalived cannot program IPVS without the kernel module)' : ''}`);
       await writeLabState(state);
     }
+    const notNat = cfg.virtualServers.filter((v) => v.lbKind !== 'NAT' || v.protocol !== 'tcp');
+    if (notNat.length) state.notes.push(`VRRP only for ${notNat.map((v) => `${v.address} ${v.port} (${v.lbKind} ${v.protocol})`).join(', ')}: the lab forwards TCP NAT services only (real servers answer HTTP/TCP; DR/TUN need kernel IPVS)`);
     const vips = labVips(cfg, state);
     const limitMs = (4 * state.advertInt + 10) * 1000;
     const t0 = performance.now();

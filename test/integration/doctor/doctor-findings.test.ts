@@ -149,7 +149,7 @@ test('persistence-with-hash-scheduler', { skip }, async () => {
   assert.deepEqual(ids(await runDoctor({ file, ns: d })), ['persistence-with-hash-scheduler']);
 });
 
-test('script-security-off and script-insecure', { skip }, async () => {
+test('script-security-off, script-insecure and script-not-runnable', { skip }, async () => {
   const { d } = await director('sc');
   const open = join(dir, 'open');
   mkdirSync(open);
@@ -164,4 +164,8 @@ test('script-security-off and script-insecure', { skip }, async () => {
   assert.match(f.find((x) => x.id === 'script-insecure')!.fix, /chmod go-w/);
   chmodSync(open, 0o755);
   assert.deepEqual(ids(await runDoctor({ file: conf(GLOBAL + body), ns: d })), []);
+  const missing = body.replace(script, join(open, 'no-such-check.sh'));
+  const m = await runDoctor({ file: conf(GLOBAL + missing), ns: d });
+  assert.deepEqual(ids(m), ['script-not-runnable']);
+  assert.match(m[0]!.what, /no-such-check\.sh/);
 });
