@@ -1,19 +1,51 @@
-// Collects the address changes of one engine turn (several instances, a sync group moving
-// together) into one AddressPort.apply call, and runs batches strictly one after another so an
-// add and a later remove of the same VIP can never be reordered. Announcements (GARP/NA) queued in
-// the same turn run after the batch that adds their addresses.
-import type { AddressPort, VipEntry } from './ports.js';
+// Collects the address, route and rule changes of one engine turn (several instances, a sync group
+// moving together) into one AddressPort call, and runs batches strictly one after another so an
+// add and a later remove of the same object can never be reordered. Announcements (GARP/NA) and
+// notifications queued in the same turn run after the batch that made them true.
+import type { AddressPort, AddressTransaction, IpObject, VipEntry } from './ports.js';
 
-const key = (v: VipEntry): string => `${v.dev} ${v.cidr}`;
+const vipKey = (v: VipEntry): string => `${v.dev} ${v.cidr}`;
+const objKey = (o: IpObject): string => `${o.family} ${o.words.join(' ')}`;
 
 export interface BatchCounters {
   batches: number;
   failures: number;
 }
 
+export class AddressBatcherError extends Error {
+  override readonly name = 'AddressBatcherError';
+}
+
+/** Pending adds and removes of one kind of object; the later request for an object wins. */
+class PendingSet<T> {
+  add = new Map<string, T>();
+  del = new Map<string, T>();
+  constructor(private readonly key: (t: T) => string) {}
+  request(add: T[], del: T[]): void {
+    for (const v of add) { this.del.delete(this.key(v)); this.add.set(this.key(v), v); }
+    for (const v of del) { this.add.delete(this.key(v)); this.del.set(this.key(v), v); }
+  }
+  take(): { add: T[]; del: T[] } {
+    const out = { add: [...this.add.values()], del: [...this.del.values()] };
+    this.add = new Map();
+    this.del = new Map();
+    return out;
+  }
+}
+
+export interface ObjectChange {
+  addVips?: VipEntry[];
+  delVips?: VipEntry[];
+  addRoutes?: IpObject[];
+  delRoutes?: IpObject[];
+  addRules?: IpObject[];
+  delRules?: IpObject[];
+}
+
 export class AddressBatcher {
-  private add = new Map<string, VipEntry>();
-  private del = new Map<string, VipEntry>();
+  private readonly vips = new PendingSet<VipEntry>(vipKey);
+  private readonly routes = new PendingSet<IpObject>(objKey);
+  private readonly rules = new PendingSet<IpObject>(objKey);
   private after: Array<() => void> = [];
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
@@ -23,8 +55,13 @@ export class AddressBatcher {
 
   /** Later calls in the same turn win: add then remove of one VIP is a remove. */
   request(add: VipEntry[], del: VipEntry[]): void {
-    for (const v of add) { this.del.delete(key(v)); this.add.set(key(v), v); }
-    for (const v of del) { this.add.delete(key(v)); this.del.set(key(v), v); }
+    this.change({ addVips: add, delVips: del });
+  }
+
+  change(c: ObjectChange): void {
+    this.vips.request(c.addVips ?? [], c.delVips ?? []);
+    this.routes.request(c.addRoutes ?? [], c.delRoutes ?? []);
+    this.rules.request(c.addRules ?? [], c.delRules ?? []);
     this.schedule();
   }
 
@@ -49,17 +86,26 @@ export class AddressBatcher {
 
   private dispatch(): void {
     this.scheduled = false;
-    const add = [...this.add.values()];
-    const del = [...this.del.values()];
+    const vips = this.vips.take();
+    const routes = this.routes.take();
+    const rules = this.rules.take();
     const after = this.after;
-    this.add = new Map();
-    this.del = new Map();
     this.after = [];
     this.chain = this.chain.then(async () => {
-      if (add.length > 0 || del.length > 0) {
+      const extras = routes.add.length + routes.del.length + rules.add.length + rules.del.length;
+      if (vips.add.length + vips.del.length + extras > 0) {
         this.counters.batches += 1;
         try {
-          await this.port.apply(add, del);
+          if (extras === 0) await this.port.apply(vips.add, vips.del);
+          else if (this.port.transact) {
+            const tx: AddressTransaction = {
+              addAddresses: vips.add, removeAddresses: vips.del, addRoutes: routes.add, removeRoutes: routes.del, addRules: rules.add, removeRules: rules.del,
+            };
+            await this.port.transact(tx);
+          } else {
+            await this.port.apply(vips.add, vips.del);
+            throw new AddressBatcherError(`this address backend cannot apply virtual_routes/virtual_rules (${extras} not applied); use the native I/O`);
+          }
         } catch (err) {
           this.counters.failures += 1;
           this.onError(err as Error);

@@ -3,7 +3,7 @@
 // model onto this; the standalone entry maps its JSON onto it.
 import type { VrrpInstanceSpec } from '../fsm/spec.js';
 import type { NotifyScripts } from './notify-sink.js';
-import type { VipEntry } from './ports.js';
+import type { IpObject, VipEntry } from './ports.js';
 
 export interface TrackedInterface {
   ifname: string;
@@ -34,6 +34,9 @@ export interface EngineInstanceSpec {
   vips: VipEntry[];
   /** virtual_ipaddress_excluded: taken and released with the VIPs, not advertised. */
   excludedVips: VipEntry[];
+  /** virtual_routes / virtual_rules: installed with the VIPs on MASTER, removed on leaving it. */
+  routes?: IpObject[];
+  rules?: IpObject[];
   /** The instance's own interface is always tracked (link down → FAULT), as in keepalived. */
   trackInterfaces: TrackedInterface[];
   trackScripts: TrackedScript[];

@@ -124,7 +124,11 @@ export class VrrpEngine {
     const facts = await this.gatherFacts(this.config.instances);
     // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
     // drop them all now; instances that become MASTER at once re-add theirs in the same batch.
-    this.batcher.request([], this.config.instances.flatMap((s) => [...s.vips, ...s.excludedVips]));
+    this.batcher.change({
+      delVips: this.config.instances.flatMap((s) => [...s.vips, ...s.excludedVips]),
+      delRoutes: this.config.instances.flatMap((s) => s.routes ?? []),
+      delRules: this.config.instances.flatMap((s) => s.rules ?? []),
+    });
     for (const spec of this.config.instances) this.createRuntime(spec, facts.get(spec.interface));
     this.buildGroups();
     const now = this.clock();

@@ -83,10 +83,10 @@ export class InstanceRuntime {
         this.sendAdvert(e.priority);
         return;
       case 'addVips':
-        this.deps.batcher.request(this.allVips(), []);
+        this.deps.batcher.change({ addVips: this.allVips(), addRoutes: this.spec.routes ?? [], addRules: this.spec.rules ?? [] });
         return;
       case 'removeVips':
-        this.deps.batcher.request([], this.allVips());
+        this.deps.batcher.change({ delVips: this.allVips(), delRoutes: this.spec.routes ?? [], delRules: this.spec.rules ?? [] });
         return;
       case 'sendGarp': {
         const addrs = this.allVips().map((v) => v.cidr.split('/')[0]!);

@@ -46,9 +46,31 @@ export interface VipEntry {
   label?: string;
 }
 
+/** A virtual_route / virtual_rule as `ip route` / `ip rule` words (vrrp-io's IpObjectSpec). */
+export interface IpObject {
+  family: 'ipv4' | 'ipv6';
+  words: string[];
+}
+
+/** Everything one transition changes, applied as one batch per family. */
+export interface AddressTransaction {
+  addAddresses?: VipEntry[];
+  removeAddresses?: VipEntry[];
+  addRoutes?: IpObject[];
+  removeRoutes?: IpObject[];
+  addRules?: IpObject[];
+  removeRules?: IpObject[];
+}
+
 export interface AddressPort {
   /** Adds all `add` and removes all `del` as one batch; idempotent; rejects with a typed error. */
   apply(add: VipEntry[], del: VipEntry[]): Promise<void>;
+  /**
+   * Addresses, routes and rules in one transaction. Optional: an implementation without it cannot
+   * run instances with virtual_routes / virtual_rules, and the engine says so instead of
+   * silently dropping them.
+   */
+  transact?(tx: AddressTransaction): Promise<unknown>;
 }
 
 /** Gratuitous ARP (IPv4) / unsolicited neighbour advertisement (IPv6) for addresses on an interface. */

@@ -42,6 +42,9 @@ export interface StandaloneInstance {
   trackInterfaces?: string[];
   /** Names of `files` entries. */
   trackFiles?: string[];
+  /** virtual_routes / virtual_rules lines, as `ip route` / `ip rule` words. */
+  routes?: string[];
+  rules?: string[];
   garpMasterDelay?: number;
   garpMasterRepeat?: number;
   garpMasterRefresh?: number;
@@ -126,6 +129,7 @@ export function parseStandaloneConfig(json: unknown): StandaloneConfig {
       unicastSrc: str(o, 'unicastSrc', p, true), unicastPeers: strList(o, 'unicastPeers', p),
       nopreempt: bool(o, 'nopreempt', p), preemptDelay: num(o, 'preemptDelay', p, 0, 1000, true),
       trackScripts: strList(o, 'trackScripts', p), trackInterfaces: strList(o, 'trackInterfaces', p), trackFiles: strList(o, 'trackFiles', p),
+      routes: strList(o, 'routes', p), rules: strList(o, 'rules', p),
       garpMasterDelay: num(o, 'garpMasterDelay', p, 0, 255, true), garpMasterRepeat: num(o, 'garpMasterRepeat', p, 1, 255, true),
       garpMasterRefresh: num(o, 'garpMasterRefresh', p, 0, 100000, true), garpMasterRefreshRepeat: num(o, 'garpMasterRefreshRepeat', p, 1, 255, true),
       notify: str(o, 'notify', p, true), notifyMaster: str(o, 'notifyMaster', p, true), notifyBackup: str(o, 'notifyBackup', p, true),

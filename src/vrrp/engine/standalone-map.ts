@@ -4,6 +4,14 @@ import { makeSpec } from '../fsm/spec.js';
 import type { EngineConfig, EngineInstanceSpec } from './engine-spec.js';
 import type { StandaloneConfig, StandaloneInstance } from './standalone-config.js';
 import type { TrackScriptRun } from './track-script-runner.js';
+import type { IpObject } from './ports.js';
+import { isIPv6 } from 'node:net';
+
+/** The family of a route/rule line: IPv6 if any word is an IPv6 address or prefix. */
+function ipObject(line: string): IpObject {
+  const words = line.trim().split(/\s+/);
+  return { family: words.some((w) => isIPv6(w.split('/')[0]!)) ? 'ipv6' : 'ipv4', words };
+}
 
 function advertIntMs(version: 2 | 3, seconds: number): number {
   // keepalived rounds: v2 to whole seconds (at least 1), v3 to centiseconds.
@@ -37,6 +45,8 @@ function mapInstance(i: StandaloneInstance, scriptWeights: Map<string, number>, 
     interface: i.interface,
     vips: i.vips.map((v) => ({ cidr: v, dev: i.interface })),
     excludedVips: [],
+    routes: (i.routes ?? []).map(ipObject),
+    rules: (i.rules ?? []).map(ipObject),
     trackInterfaces: (i.trackInterfaces ?? []).map((ifname) => ({ ifname, weight: 0 })),
     trackScripts: (i.trackScripts ?? []).map((name) => ({ name, weight: scriptWeights.get(name) ?? 0 })),
     trackFiles: (i.trackFiles ?? []).map((name) => ({ name, weight: fileWeights.get(name) ?? 0 })),

@@ -26,6 +26,9 @@ export interface KaPeerInstance {
   trackScripts?: string[];
   trackInterfaces?: string[];
   trackFiles?: string[];
+  /** virtual_routes / virtual_rules lines. */
+  routes?: string[];
+  rules?: string[];
   garpMasterDelay?: number;
   garpMasterRepeat?: number;
 }
@@ -104,6 +107,8 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     if (i.trackInterfaces && i.trackInterfaces.length > 0) out.push('  track_interface {', ...i.trackInterfaces.map((s) => `    ${s}`), '  }');
     if (i.trackFiles && i.trackFiles.length > 0) out.push('  track_file {', ...i.trackFiles.map((s) => `    ${s}`), '  }');
     out.push('  virtual_ipaddress {', ...i.vips.map((v) => `    ${v}`), '  }');
+    if (i.routes && i.routes.length > 0) out.push('  virtual_routes {', ...i.routes.map((r) => `    ${r}`), '  }');
+    if (i.rules && i.rules.length > 0) out.push('  virtual_rules {', ...i.rules.map((r) => `    ${r}`), '  }');
     out.push(`  notify ${notifyScript}`);
     out.push('}');
   }

@@ -38,3 +38,21 @@ test('address batcher: a failing batch is counted and reported, later batches st
   assert.deepEqual(after, [1, 2]);
   assert.equal(b.counters.failures, 1);
 });
+
+test('address batcher: routes and rules go through transact with the VIPs; without transact it says so', async () => {
+  const txs: unknown[] = [];
+  const b = new AddressBatcher({ apply: async () => assert.fail('apply must not be used when routes change'), transact: async (tx) => { txs.push(tx); } }, () => assert.fail('no error'));
+  const route = { family: 'ipv4' as const, words: ['10.99.0.0/24', 'via', '10.0.0.254'] };
+  b.change({ addVips: [vip('10.0.0.1/24')], addRoutes: [route] });
+  await b.flush();
+  assert.deepEqual(txs, [{ addAddresses: [vip('10.0.0.1/24')], removeAddresses: [], addRoutes: [route], removeRoutes: [], addRules: [], removeRules: [] }]);
+
+  const errors: string[] = [];
+  const applied: string[] = [];
+  const basic = new AddressBatcher({ apply: async (add) => { applied.push(...add.map((v) => v.cidr)); } }, (e) => errors.push(e.name));
+  basic.change({ addVips: [vip('10.0.0.1/24')], addRoutes: [route] });
+  await basic.flush();
+  assert.deepEqual(applied, ['10.0.0.1/24'], 'the VIPs are still applied');
+  assert.deepEqual(errors, ['AddressBatcherError']);
+  assert.equal(basic.counters.failures, 1);
+});
