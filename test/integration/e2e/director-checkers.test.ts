@@ -1,0 +1,82 @@
+// Issue 4, end to end with the real daemon: client → director (ka-ts, nft backend, LVS-NAT,
+// HTTP_GET checks at delay_loop 1) → three real HTTP servers in their own namespaces. The client's
+// requests are spread over all three; one server is killed: once the daemon's checker reports it
+// down no request fails or reaches it; it comes back: once reported up it gets traffic again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NetnsLab, rootSkipReason, waitFor } from '../lib/netns.js';
+import { KaTsDaemon } from '../lib/ka-ts-daemon.js';
+import { buildE2eTopology, killRealServer, startRealServer, RS_PORT, VIP, VIP_PORT } from '../lib/e2e-director-topology.js';
+import { directorConf, SYNC_GROUP } from '../lib/e2e-director-conf.js';
+import { TrafficClient, ok, tally } from '../lib/e2e-traffic.js';
+import { nftDestinations, waitRealServerAlive } from '../lib/e2e-director-watch.js';
+
+const ADVERT_S = 0.3;
+// delay_loop 1 + retry 1 × delay_before_retry 1 + connect_timeout 1, with room for a loaded machine.
+const DETECT_MS = 10_000;
+
+test('e2e: client → ka-ts director (nft, NAT, HTTP_GET) → three real servers: spread, one killed and taken out, brought back and put back', { skip: rootSkipReason(), timeout: 90_000 }, async (t) => {
+  const lab = new NetnsLab('e2e');
+  let daemon: KaTsDaemon | undefined;
+  try {
+    const topo = await buildE2eTopology(lab, 1);
+    const [dir] = topo.directors;
+    const [rs1, rs2, rs3] = topo.realServers;
+    for (const rs of topo.realServers) await startRealServer(lab, rs);
+    const dest = (rs: { address: string }) => `${rs.address}:${RS_PORT}`;
+
+    daemon = KaTsDaemon.start(lab, dir!.ns, {
+      conf: directorConf({ routerId: 'E2E_D1', priority: 150, advertIntS: ADVERT_S, realServers: topo.realServers.map((r) => r.address) }),
+      flags: ['--ipvs-backend', 'nft'],
+    });
+    const d = daemon;
+    await d.waitForState(SYNC_GROUP, 'MASTER', 15_000);
+    for (const rs of topo.realServers) await waitRealServerAlive(d, rs.address, true, DETECT_MS);
+    await waitFor(async () => (await nftDestinations(lab, dir!.ns)).length === 3, 5_000);
+
+    // 1. Spread: round robin over all three, nothing fails.
+    const client = TrafficClient.start(lab, topo.client, VIP, VIP_PORT);
+    const t0 = Date.now();
+    const first = await client.waitCount(t0, 30, 20_000);
+    const spread = tally(first);
+    t.diagnostic(`before the kill: ${JSON.stringify(spread)}`);
+    assert.deepEqual(first.filter((r) => !ok(r)), [], `no failures with all servers up: ${JSON.stringify(spread)}`);
+    for (const rs of topo.realServers) assert.ok((spread[rs.name] ?? 0) >= 5, `rr gives ${rs.name} a share: ${JSON.stringify(spread)}`);
+
+    // 2. rs2 killed: requests scheduled to it fail until the checker notices (proof the kill is
+    //    real), then it is out of the table and every request succeeds on rs1 and rs3.
+    const tKill = Date.now();
+    await killRealServer(rs2!);
+    const tDown = await waitRealServerAlive(d, rs2!.address, false, DETECT_MS);
+    // The checker's verdict and the data plane agree: the destination is gone from the kernel.
+    assert.deepEqual(await nftDestinations(lab, dir!.ns), [dest(rs1!), dest(rs3!)].sort(), 'rs2 removed from the nft table once reported down');
+    const during = client.since(tKill, tDown);
+    t.diagnostic(`kill → reported down: ${tDown - tKill} ms; requests meanwhile: ${JSON.stringify(tally(during))}`);
+    assert.ok(during.some((r) => !ok(r)), `requests reached the dead server before detection: ${JSON.stringify(tally(during))}`);
+
+    await client.waitCount(tDown, 30, 20_000);
+    const tRestart = Date.now();
+    const afterDown = client.since(tDown, tRestart);
+    t.diagnostic(`after reported down: ${JSON.stringify(tally(afterDown))}`);
+    assert.deepEqual(afterDown.filter((r) => !ok(r)), [], `no request fails once rs2 is reported down: ${JSON.stringify(tally(afterDown))}`);
+    assert.equal(afterDown.filter((r) => r.result === rs2!.name).length, 0, 'no request goes to rs2 while down');
+    assert.ok((tally(afterDown)[rs1!.name] ?? 0) >= 10 && (tally(afterDown)[rs3!.name] ?? 0) >= 10, `rs1 and rs3 share the load: ${JSON.stringify(tally(afterDown))}`);
+
+    // 3. rs2 back: once reported up it is in the table again and receives its share.
+    await startRealServer(lab, rs2!);
+    const tUp = await waitRealServerAlive(d, rs2!.address, true, DETECT_MS);
+    await waitFor(async () => (await nftDestinations(lab, dir!.ns)).length === 3, 2_000).catch(() => {
+      throw new Error('rs2 reported up but not back in the nft table within 2 s');
+    });
+    const afterUp = await client.waitCount(tUp, 30, 20_000);
+    t.diagnostic(`restart → reported up: ${tUp - tRestart} ms; after: ${JSON.stringify(tally(afterUp))}`);
+    assert.ok((tally(afterUp)[rs2!.name] ?? 0) >= 5, `rs2 receives traffic again: ${JSON.stringify(tally(afterUp))}`);
+    // From the moment rs2 was reported down, through its restart and return, nothing failed.
+    const all = client.since(tDown);
+    assert.deepEqual(all.filter((r) => !ok(r)), [], `no failure from detection to the end: ${JSON.stringify(tally(all))}`);
+  } finally {
+    await daemon?.stop().catch(() => undefined);
+    daemon?.removeFiles();
+    await lab.cleanup();
+  }
+});
