@@ -92,6 +92,9 @@ void VrrpSocket::Configure(Napi::Env env, const std::string& ifname, int ifindex
     SetInt(env, fd, IPPROTO_IP, IP_TTL, 255, "setsockopt(IP_TTL)");
     SetInt(env, fd, IPPROTO_IP, IP_MULTICAST_TTL, 255, "setsockopt(IP_MULTICAST_TTL)");
     SetInt(env, fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "setsockopt(IP_MULTICAST_LOOP)");
+    // Only groups this socket joined (keepalived: if_setsockopt_mcast_all); the default would
+    // also deliver groups joined by any other socket on the host.
+    SetInt(env, fd, IPPROTO_IP, IP_MULTICAST_ALL, 0, "setsockopt(IP_MULTICAST_ALL)");
     SetInt(env, fd, IPPROTO_IP, IP_TOS, IPTOS_PREC_INTERNETCONTROL, "setsockopt(IP_TOS)");
     // keepalived's own IPv4 header has no DF bit; PMTU discovery would set it on a raw socket.
     SetInt(env, fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "setsockopt(IP_MTU_DISCOVER)");

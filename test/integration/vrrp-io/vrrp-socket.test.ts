@@ -11,6 +11,8 @@ import { WireCapture } from '../lib/wire-capture.js';
 import { nativeAvailable } from '../../../src/native/addon.js';
 import { VrrpSocket, type VrrpSocketPacket } from '../../../src/vrrp/io/vrrp-socket.js';
 import { Announcer } from '../../../src/vrrp/io/announcer.js';
+import { NativeVrrpTransport } from '../../../src/vrrp/io/native-transport.js';
+import type { ReceivedPacket } from '../../../src/vrrp/engine/ports.js';
 import { interfaceFacts } from '../../../src/vrrp/io/interface-facts.js';
 import { ipv6Bytes } from '../../../src/vrrp/io/announce-frames.js';
 import { v2Advert, v3Ipv6Advert } from './vrrp-packets.js';
@@ -149,6 +151,28 @@ describe('native VRRP socket', { skip }, () => {
     assert.equal(p.src, '10.78.0.2');
     assert.equal(p.dst, '10.78.0.1');
     assert.equal(p.ttl, 255);
+  });
+
+  test('NativeVrrpTransport (the engine port) delivers split packets and closes', async () => {
+    const rxT = new NativeVrrpTransport(me);
+    const txT = new NativeVrrpTransport(x);
+    const got: ReceivedPacket[] = [];
+    const errors: Error[] = [];
+    const rx = rxT.open({ ifname: 'eth1', family: 'ipv4', multicast: true }, (p) => got.push(p), (e) => errors.push(e));
+    const tx = txT.open({ ifname: 'eth0', family: 'ipv4', multicast: true }, () => {}, (e) => errors.push(e));
+    try {
+      tx.send(v2Advert(97, 110, ['10.78.0.100']), '224.0.0.18');
+      const p = await waitFor(() => got.find((q) => q.payload[1] === 97), 5_000);
+      assert.deepEqual({ src: p.src, dst: p.dst, ttl: p.ttl, hl: p.ipHeaderLength, tl: p.ipTotalLength }, { src: '10.78.0.2', dst: '224.0.0.18', ttl: 255, hl: 20, tl: 20 + 24 });
+      assert.deepEqual(p.payload, v2Advert(97, 110, ['10.78.0.100']));
+      assert.equal(txT.counters().sent, 1);
+      assert.equal(rxT.counters().received >= 1, true);
+      assert.deepEqual(errors, []);
+    } finally {
+      rx.close();
+      tx.close();
+    }
+    assert.equal(rxT.counters().received, 0, 'closed sockets leave the sum');
   });
 
   test('opening on a missing interface is a typed error with the errno code', () => {
