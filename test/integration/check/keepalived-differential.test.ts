@@ -118,6 +118,40 @@ virtual_server 10.0.0.8 80 {
     }
   }
 }
+virtual_server 10.0.0.9 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  alpha
+  real_server 192.0.2.1 80 {
+    HTTP_GET {
+      url {
+        path /index.html
+        digest eff5bc1ef8ec9d03e640fc4370f5eacd
+      }
+      url {
+        path /missing
+        status_code 404
+      }
+      connect_timeout 1
+      delay_before_retry 1
+    }
+  }
+}
+virtual_server 10.0.0.10 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  real_server 192.0.2.1 80 {
+    HTTP_GET {
+      url {
+        path /index.html
+        status_code 500
+      }
+      connect_timeout 1
+    }
+  }
+}
 `;
 
 // httpd serves 192.0.2.1:80 and dies 5 s after keepalived starts; nothing listens on :82/:83.
@@ -195,7 +229,7 @@ test('transitions match keepalived 2.2.7 -C on the same configuration', { skip: 
     assert.equal(code, 0, `run.sh exit ${code}\n${consoleOut.slice(-3000)}`);
     const ka = fromKeepalivedLog(consoleOut);
     assert.ok(ka.length > 0, `no keepalived transitions in the console:\n${consoleOut.slice(-3000)}`);
-    assert.equal(Object.keys(perVs(ka)).length, 8, `every virtual server had transitions in keepalived: ${JSON.stringify(perVs(ka))}`);
+    assert.equal(Object.keys(perVs(ka)).length, 10, `every virtual server had transitions in keepalived: ${JSON.stringify(perVs(ka))}`);
     assert.deepEqual(perVs(kats), perVs(ka));
   } finally {
     rmSync(share, { recursive: true, force: true });
