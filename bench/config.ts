@@ -26,23 +26,46 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/**
+ * As root, both commands run in a private network namespace holding an `eth0` (a veth
+ * end), so the generated vrrp_instances name an interface that exists and both config tests
+ * are clean; otherwise they run on the host against `lo` (both then report the loopback).
+ */
+function setUpNamespace(): { prefix: string[]; iface: string; cleanup: () => void } {
+  if (process.getuid?.() !== 0) return { prefix: [], iface: 'lo', cleanup: () => {} };
+  const ns = `kt-benchcfg-${process.pid}-1`;
+  const ok = spawnSync('ip', ['netns', 'add', ns]).status === 0 &&
+    spawnSync('ip', ['-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'kvp1']).status === 0 &&
+    spawnSync('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']).status === 0;
+  const cleanup = (): void => {
+    spawnSync('ip', ['netns', 'del', ns]);
+  };
+  if (!ok) {
+    cleanup();
+    return { prefix: [], iface: 'lo', cleanup: () => {} };
+  }
+  return { prefix: ['ip', 'netns', 'exec', ns], iface: 'eth0', cleanup };
+}
+
 function haveKeepalived(): boolean {
   return spawnSync('keepalived', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kats-bench-config-'));
+const env = setUpNamespace();
+const run = (cmd: string, args: string[]): Timed => (env.prefix.length ? time(env.prefix[0]!, [...env.prefix.slice(1), cmd, ...args]) : time(cmd, args));
 try {
   const ka = haveKeepalived();
-  console.log(`bench:config — ${RUNS} runs each, median wall time of a fresh process${ka ? '' : ' (keepalived not installed: ka-ts only)'}`);
+  console.log(`bench:config — ${RUNS} runs each, median wall time of a fresh process, interface ${env.iface}${ka ? '' : ' (keepalived not installed: ka-ts only)'}`);
   console.log('virtual_servers  ka-ts ms (exit)  keepalived ms (exit)  ka-ts/keepalived  ka-ts ms per 1k VS');
   for (const n of SIZES) {
     const file = join(dir, `bench-${n}.conf`);
-    writeFileSync(file, generateConfig(n, 'lo'));
+    writeFileSync(file, generateConfig(n, env.iface));
     const ours: Timed[] = [];
     const theirs: Timed[] = [];
     for (let i = 0; i < RUNS; i++) {
-      ours.push(time(process.execPath, [MAIN, '-t', '-f', file]));
-      if (ka) theirs.push(time('keepalived', ['-t', '-f', file, '-p', join(dir, 'k.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')]));
+      ours.push(run(process.execPath, [MAIN, '-t', '-f', file]));
+      if (ka) theirs.push(run('keepalived', ['-t', '-f', file, '-p', join(dir, 'k.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')]));
     }
     const o = median(ours.map((t) => t.ms));
     const k = ka ? median(theirs.map((t) => t.ms)) : NaN;
@@ -55,5 +78,6 @@ try {
     ].join(' '));
   }
 } finally {
+  env.cleanup();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
 // interfaces that are down), and scripts are checked for existence, their run-as user and
 // script security (lib/notify.c): without enable_script_security, any script keepalived finds
 // and would run as root makes the config test exit 6 ("SECURITY VIOLATION").
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { DiagnosticSink } from '../../parsers/diagnostics.js';
 import { checkScriptSecurity } from '../ops/script-security.js';
 import { DEFAULT_SCRIPT_USER, lookupIdentity, ROOT_IDENTITY, ScriptUserError, type ScriptIdentity } from '../ops/script-user.js';
@@ -12,7 +12,11 @@ import type { KeepalivedConfig, ScriptUser, SourceLoc } from './model.js';
 export interface HostFacts {
   /** Interface names present on the host (network namespace). */
   interfaces: Set<string>;
+  /** Those of them that are loopback devices (ARPHRD_LOOPBACK): VRRP cannot run there. */
+  loopback?: Set<string>;
 }
+
+const ARPHRD_LOOPBACK = '772';
 
 export async function readHostInterfaces(): Promise<Set<string>> {
   try {
@@ -22,11 +26,25 @@ export async function readHostInterfaces(): Promise<Set<string>> {
   }
 }
 
-function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<string>): void {
+async function readLoopbacks(names: Iterable<string>): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const n of names) {
+    try {
+      if ((await readFile(`/sys/class/net/${n}/type`, 'utf8')).trim() === ARPHRD_LOOPBACK) out.add(n);
+    } catch {
+      // vanished or unreadable: not a loopback we know of
+    }
+  }
+  return out;
+}
+
+function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<string>, loopback: Set<string>): void {
   const missing = (name: string): boolean => !have.has(name.split(':')[0]!);
   for (const v of cfg.vrrpInstances) {
     if (v.interface !== undefined && missing(v.interface)) {
       sink.warning('no-such-interface', `vrrp_instance ${v.name}: interface ${v.interface} does not exist on this host (keepalived runs, but the instance stays in FAULT)`, v.loc);
+    } else if (v.interface !== undefined && loopback.has(v.interface)) {
+      sink.warning('loopback-interface', `vrrp_instance ${v.name}: ${v.interface} is a loopback interface, VRRP cannot run on it - the interface setting is ignored`, v.loc);
     }
     for (const t of v.trackInterfaces) {
       if (missing(t.name)) sink.warning('no-such-interface', `vrrp_instance ${v.name}: track_interface ${t.name} does not exist on this host`, t.loc);
@@ -137,6 +155,8 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promis
 }
 
 export async function checkAgainstHost(cfg: KeepalivedConfig, sink: DiagnosticSink, facts?: HostFacts): Promise<void> {
-  checkInterfaces(cfg, sink, facts?.interfaces ?? (await readHostInterfaces()));
+  const interfaces = facts?.interfaces ?? (await readHostInterfaces());
+  const used = new Set(cfg.vrrpInstances.map((v) => v.interface).filter((i): i is string => i !== undefined && interfaces.has(i)));
+  checkInterfaces(cfg, sink, interfaces, facts?.loopback ?? (await readLoopbacks(used)));
   await checkScripts(cfg, sink);
 }
