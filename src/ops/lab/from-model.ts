@@ -25,7 +25,7 @@ export function labConfigFromModel(m: KeepalivedConfig, text: string): LabConfig
       lbKind: vs.lbKind,
       lbAlgo: vs.lbAlgo,
       ...(vs.persistenceTimeoutS !== undefined ? { persistenceTimeout: vs.persistenceTimeoutS } : {}),
-      realServers: vs.realServers.map((r) => ({ address: r.address, port: r.port, line: r.loc.line })),
+      realServers: vs.realServers.map((r) => ({ address: r.address, port: r.port, weight: r.weight, line: r.loc.line })),
       line: vs.loc.line,
     });
   }

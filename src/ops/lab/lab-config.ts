@@ -20,7 +20,7 @@ export interface LabInstance {
   line: number;
 }
 
-export interface LabRealServer { address: string; port: number; line: number }
+export interface LabRealServer { address: string; port: number; weight: number; line: number }
 
 export interface LabVirtualServer {
   address: string;
@@ -101,7 +101,7 @@ export function readLabConfig(text: string, file: string): LabConfig {
         protocol: (childArg(n, 'protocol') ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp',
         lbKind: kind === 'DR' ? 'DR' : kind === 'TUN' ? 'TUN' : 'NAT',
         lbAlgo: childArg(n, 'lb_algo') ?? 'wlc',
-        realServers: n.children.filter((c) => c.keyword === 'real_server').map((c) => ({ address: c.args[0] ?? '', port: Number(c.args[1] ?? n.args[1] ?? 0), line: c.line })),
+        realServers: n.children.filter((c) => c.keyword === 'real_server').map((c) => ({ address: c.args[0] ?? '', port: Number(c.args[1] ?? n.args[1] ?? 0), weight: Number(childArg(c, 'weight') ?? 1), line: c.line })),
         line: n.line,
       };
       const p = childArg(n, 'persistence_timeout');

@@ -17,7 +17,7 @@ export function natChanges(vss: readonly LabVirtualServer[]): Change[] {
     const scheduler: Scheduler = (SCHEDULERS as readonly string[]).includes(vs.lbAlgo) ? (vs.lbAlgo as Scheduler) : 'rr';
     const id = { kind: 'addr' as const, family: 'inet' as const, protocol: vs.protocol, address: vs.address, port: vs.port };
     out.push({ op: 'add-service', service: { id, scheduler, ops: false, flags: [], ...(vs.persistenceTimeout ? { persistence: { timeout: vs.persistenceTimeout } } : {}) } });
-    for (const rs of vs.realServers) out.push({ op: 'add-dest', service: id, dest: { address: rs.address, port: rs.port, method: 'masq', weight: 1, upperThreshold: 0, lowerThreshold: 0 } });
+    for (const rs of vs.realServers) out.push({ op: 'add-dest', service: id, dest: { address: rs.address, port: rs.port, method: 'masq', weight: rs.weight, upperThreshold: 0, lowerThreshold: 0 } });
   }
   return out;
 }
