@@ -9,7 +9,7 @@ import { loadConfig } from '../config/load.js';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
 import { diagnosticsText } from './config-test.js';
 
-const USAGE = `usage: ka-ts config dump [--json|--yaml|--conf] [-f FILE] [-i CONFIG_ID]
+const USAGE = `usage: ka-ts config dump [--json|--yaml|--conf] [-f FILE] [-i CONFIG_ID] [-o OUT]
        ka-ts config convert [-f FILE] [--to yaml|conf] [-o OUT] [-i CONFIG_ID]
 `;
 
