@@ -21,6 +21,8 @@ export class CheckScheduler {
   private readonly live = new Map<string, number>(); // id → seq of its current entry
   private readonly ready: Array<{ id: string; due: number }> = [];
   private readonly runningIds = new Set<string>();
+  /** Came due while its previous run was still going: starts as soon as that run ends. */
+  private readonly dueWhileRunning = new Map<string, number>();
   private seq = 0;
   private timer: unknown;
   private timerDue = Infinity;
@@ -58,6 +60,7 @@ export class CheckScheduler {
     this.heap = [];
     this.live.clear();
     this.ready.length = 0;
+    this.dueWhileRunning.clear();
   }
 
   private arm(): void {
@@ -86,7 +89,7 @@ export class CheckScheduler {
   private drain(): void {
     while (!this.stopped && this.runningIds.size < this.maxConcurrent && this.ready.length) {
       const { id, due } = this.ready.shift()!;
-      if (this.runningIds.has(id)) continue;
+      if (this.runningIds.has(id)) { this.dueWhileRunning.set(id, due); continue; }
       const late = Math.max(0, this.clock.now() - due);
       this.stats.started += 1;
       this.stats.totalLatenessMs += late;
@@ -95,6 +98,11 @@ export class CheckScheduler {
       this.updateStats();
       void this.run(id).catch(() => { /* the job reports its own errors */ }).finally(() => {
         this.runningIds.delete(id);
+        const pendingDue = this.dueWhileRunning.get(id);
+        if (pendingDue !== undefined) {
+          this.dueWhileRunning.delete(id);
+          if (!this.stopped) this.ready.push({ id, due: pendingDue });
+        }
         this.drain();
         this.updateStats();
       });

@@ -147,3 +147,21 @@ test('update keeps running checkers and their state; stop emits removals', async
   svc.stop();
   assert.deepEqual(events.map((e) => e.kind), ['rs-removed', 'rs-removed']);
 });
+
+test('scheduler: a job that comes due while its previous run is still going runs right after it, not never', async () => {
+  const { CheckScheduler } = await import('../../../src/check/scheduler.js');
+  const clock = new FakeClock();
+  let release: (() => void) | undefined;
+  const runs: number[] = [];
+  const sched = new CheckScheduler(clock, clock, 4, (id) => new Promise<void>((r) => {
+    runs.push(clock.now());
+    if (runs.length === 1) { release = r; sched.schedule(id, 50); } else r();
+  }));
+  sched.schedule('a', 0);
+  await clock.advance(200);
+  assert.equal(runs.length, 1, 'second run waits for the first');
+  release!();
+  await clock.advance(10);
+  assert.equal(runs.length, 2);
+  sched.stop();
+});
