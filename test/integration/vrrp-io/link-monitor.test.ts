@@ -5,6 +5,7 @@ import { NetnsLab, rootSkipReason, waitFor } from '../lib/netns.js';
 import { LinkMonitor } from '../../../src/vrrp/io/link-monitor.js';
 import { interfaceFacts } from '../../../src/vrrp/io/interface-facts.js';
 import { InterfaceNotFoundError } from '../../../src/vrrp/io/errors.js';
+import { LinkPortAdapter } from '../../../src/vrrp/io/link-port.js';
 
 describe('LinkMonitor', { skip: rootSkipReason() }, () => {
   const lab = new NetnsLab('violink');
@@ -49,5 +50,23 @@ describe('LinkMonitor', { skip: rootSkipReason() }, () => {
     assert.ok(f.ifindex > 0);
     assert.equal(f.ipv6Forwarding, false);
     await assert.rejects(interfaceFacts('nope0', a), InterfaceNotFoundError);
+  });
+
+  test('LinkPortAdapter (the engine port): facts and changes only', async () => {
+    const port = new LinkPortAdapter(a);
+    const f = await port.facts('eth0');
+    assert.equal(f?.ipv4, '10.90.0.1');
+    assert.equal(await port.facts('nope0'), undefined);
+    const changes: string[] = [];
+    const stop = port.watch((ifname, up) => changes.push(`${ifname} ${up ? 'up' : 'down'}`));
+    try {
+      // Wait until the adapter is past its initial snapshot (no initial reports), then flap.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(changes.length, 0);
+      await lab.ip(b, ['link', 'set', 'eth0', 'down']);
+      await waitFor(() => changes.includes('eth0 down'), 5_000);
+    } finally {
+      stop();
+    }
   });
 });

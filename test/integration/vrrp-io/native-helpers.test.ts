@@ -62,6 +62,7 @@ test('real-time signal watch (keepalived SIGJSON = SIGRTMIN+2)', { skip }, async
     assert.deepEqual(got, [36]);
   } finally {
     stop();
+    stop(); // a second stop is harmless
   }
   assert.throws(() => watchRealtimeSignal(15, () => {}), RangeError);
 });
