@@ -152,6 +152,27 @@ virtual_server 10.0.0.10 80 {
     }
   }
 }
+virtual_server 10.0.0.11 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol TCP
+  alpha
+  real_server 192.0.2.1 80 {
+    PING_CHECK {
+      connect_timeout 1
+    }
+  }
+}
+virtual_server 10.0.0.12 80 {
+  delay_loop 1
+  lb_kind NAT
+  protocol UDP
+  real_server 192.0.2.1 9 {
+    UDP_CHECK {
+      connect_timeout 1
+    }
+  }
+}
 `;
 
 // httpd serves 192.0.2.1:80 and dies 5 s after keepalived starts; nothing listens on :82/:83.
@@ -168,8 +189,8 @@ sed 's/^/KALOG /' /tmp/ka.log
 /** keepalived log lines → "<vs> <transition>" (start-up adds of live servers are silent in keepalived). */
 function fromKeepalivedLog(log: string): Step[] {
   const out: Step[] = [];
-  const vsOf = (l: string): string => /VS \[([\d.]+)\]:tcp:80/.exec(l)?.[1] ?? '?';
-  const rsOf = (l: string): string => /service \[([\d.]+)\]:tcp:(\d+)/.exec(l)!.slice(1).join(':');
+  const vsOf = (l: string): string => /VS \[([\d.]+)\]:(?:tcp|udp):80/.exec(l)?.[1] ?? '?';
+  const rsOf = (l: string): string => /service \[([\d.]+)\]:(?:tcp|udp):(\d+)/.exec(l)!.slice(1).join(':');
   for (const raw of log.split('\n')) {
     if (!raw.startsWith('KALOG ')) continue;
     const l = raw.slice(6);
@@ -229,7 +250,7 @@ test('transitions match keepalived 2.2.7 -C on the same configuration', { skip: 
     assert.equal(code, 0, `run.sh exit ${code}\n${consoleOut.slice(-3000)}`);
     const ka = fromKeepalivedLog(consoleOut);
     assert.ok(ka.length > 0, `no keepalived transitions in the console:\n${consoleOut.slice(-3000)}`);
-    assert.equal(Object.keys(perVs(ka)).length, 10, `every virtual server had transitions in keepalived: ${JSON.stringify(perVs(ka))}`);
+    assert.equal(Object.keys(perVs(ka)).length, 12, `every virtual server had transitions in keepalived: ${JSON.stringify(perVs(ka))}`);
     assert.deepEqual(perVs(kats), perVs(ka));
   } finally {
     rmSync(share, { recursive: true, force: true });
