@@ -22,7 +22,7 @@ import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { EngineConfig, EngineInstanceSpec, EngineSyncGroup } from './engine-spec.js';
 import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
 import { SpawnNotifySink, type NotifySink } from './notify-sink.js';
-import type { AddressPort, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
+import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
 import type { ScriptStatus } from '../tracking/script-state.js';
@@ -109,8 +109,17 @@ export class VrrpEngine {
     }, this.clock);
     this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
     this.files = new TrackFileWatcher(config.files ?? [], (name, value) => this.onFileValue(name, value), (msg) => this.log('warn', msg));
+    // keepalived -V: on shutdown nothing is removed; every other change passes through unchanged.
+    const keep = (): boolean => this.keepVipsOnStop && this.phase === 'stopped';
+    const port = deps.addresses;
+    const transact = port.transact?.bind(port);
     this.batcher = new AddressBatcher(
-      { apply: (add, del) => this.deps.addresses.apply(add, this.keepVipsOnStop && this.phase === 'stopped' ? [] : del) },
+      {
+        apply: (add, del) => port.apply(add, keep() ? [] : del),
+        ...(transact ? {
+          transact: (tx: AddressTransaction) => transact(keep() ? { addAddresses: tx.addAddresses ?? [], addRoutes: tx.addRoutes ?? [], addRules: tx.addRules ?? [] } : tx),
+        } : {}),
+      },
       (err) => this.log('error', `address change failed: ${err.message}`),
     );
   }
