@@ -28,7 +28,7 @@ export interface LabArgs {
 export const LAB_USAGE = `usage: ka-ts lab up|down|status [-f FILE] [--name NAME] [--peer keepalived] [--directors ka-ts|keepalived] [--advert-int SECONDS] [--json]
   up      build the config's director pair, real servers and client in network namespaces
   down    remove everything the lab made (also after a crash)
-  status  namespaces, processes, MASTER and VIP holders
+  status  namespaces, processes, MASTER and VIP holders (exit 3 when the lab is not up)
   -f FILE             keepalived.conf to build (default: the bundled conf/keepalived.conf)
   --peer keepalived   d1 runs ka-ts, d2 runs keepalived 2.2.7 (a mixed pair)
   --directors KIND    both directors run KIND (ka-ts or keepalived; default ka-ts)

@@ -36,7 +36,11 @@ export async function labIsRunning(state: LabState): Promise<boolean> {
 export async function labUp(cfg: LabConfig, opts: LabUpOptions): Promise<{ state: LabState; reused: boolean }> {
   const say = opts.progress ?? (() => undefined);
   const existing = await readLabState(opts.name);
-  if (existing && existing.conf === cfg.file && (await labIsRunning(existing))) return { state: existing, reused: true };
+  // Reused only when it is the same lab: same config, same director kinds, same advert_int override.
+  const same = existing !== undefined && existing.conf === cfg.file
+    && existing.directors.map((d) => d.kind).join() === opts.directors.join()
+    && (opts.advertInt === undefined || existing.advertInt === opts.advertInt);
+  if (existing && same && (await labIsRunning(existing))) return { state: existing, reused: true };
   await labDown(opts.name);
 
   const plan = makeLabPlan(cfg, opts.name);
