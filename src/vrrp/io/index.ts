@@ -29,7 +29,9 @@
  *   ipv4?, ipv6LinkLocal?, ipv6Forwarding?} from `ip -j addr`.
  * - `new LinkMonitor(onChange(ifname, up), netns?)`, `start(): Promise<void>`, `isUp(ifname)`,
  *   `stop()`: `ip -o monitor link` child, restarted and resynchronised if it dies.
- * - `new LinkPortAdapter(netns?)` implements the engine's `LinkPort` on top of both.
+ * - `new LinkPortAdapter(netns?)` implements the engine's `LinkPort` on top of both (watch reports
+ *   changes only, never initial states; `ready()` resolves once the snapshot is taken).
+ * - `new LinkMonitor(onChange, netns?, reportInitial = true)`.
  */
 export * from './errors.js';
 export * from './announce-frames.js';

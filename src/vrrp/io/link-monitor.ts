@@ -40,10 +40,15 @@ export class LinkMonitor {
   private restartTimer: NodeJS.Timeout | undefined;
 
   /**
-   * `onChange` is called for every change of an interface's running state (and once per
-   * interface with its initial state after start). `netns`: monitor that namespace.
+   * `onChange` is called for every change of an interface's running state, and (when
+   * `reportInitial`) once per interface with its first known state. `netns`: monitor that namespace.
    */
-  constructor(private readonly onChange: (ifname: string, up: boolean) => void, private readonly netns?: string, private readonly restartDelayMs = 500) {}
+  constructor(
+    private readonly onChange: (ifname: string, up: boolean) => void,
+    private readonly netns?: string,
+    private readonly reportInitial = true,
+    private readonly restartDelayMs = 500,
+  ) {}
 
   /** Starts the monitor; resolves once the initial state is known. */
   async start(): Promise<void> {
@@ -65,8 +70,10 @@ export class LinkMonitor {
   }
 
   private update(ifname: string, up: boolean): void {
-    if (this.state.get(ifname) === up) return;
+    const before = this.state.get(ifname);
+    if (before === up) return;
     this.state.set(ifname, up);
+    if (before === undefined && !this.reportInitial) return;
     this.counters.events += 1;
     this.onChange(ifname, up);
   }

@@ -5,7 +5,14 @@ import { LinkMonitor } from './link-monitor.js';
 import { InterfaceNotFoundError } from './errors.js';
 
 export class LinkPortAdapter implements LinkPort {
+  private started: Promise<void> = Promise.resolve();
+
   constructor(private readonly netns?: string) {}
+
+  /** Resolves once the latest watch() has its initial snapshot (changes after it are reported). */
+  ready(): Promise<void> {
+    return this.started;
+  }
 
   async facts(ifname: string): Promise<EngineInterfaceFacts | undefined> {
     try {
@@ -22,9 +29,9 @@ export class LinkPortAdapter implements LinkPort {
 
   /** Every change of an interface's running state; the initial states are not reported. */
   watch(onChange: (ifname: string, up: boolean) => void): () => void {
-    let started = false;
-    const monitor = new LinkMonitor((ifname, up) => { if (started) onChange(ifname, up); }, this.netns);
-    monitor.start().then(() => { started = true; }, () => { started = true; });
+    const monitor = new LinkMonitor(onChange, this.netns, false);
+    // A failed first snapshot is not fatal: monitor events still arrive, and a restart resyncs.
+    this.started = monitor.start().catch(() => {});
     return () => monitor.stop();
   }
 }
