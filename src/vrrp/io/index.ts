@@ -27,11 +27,10 @@
  * Interfaces:
  * - `interfaceFacts(ifname, netns?)`, `allInterfaceFacts(netns?)`: {ifname, ifindex, mac, up,
  *   ipv4?, ipv6LinkLocal?, ipv6Forwarding?} from `ip -j addr`.
- * - `new LinkMonitor(onChange(ifname, up), netns?)`, `start(): Promise<void>`, `isUp(ifname)`,
+ * - `new LinkMonitor(onChange(ifname, up), netns?, reportInitial = true)`, `start(): Promise<void>`, `isUp(ifname)`,
  *   `stop()`: `ip -o monitor link` child, restarted and resynchronised if it dies.
  * - `new LinkPortAdapter(netns?)` implements the engine's `LinkPort` on top of both (watch reports
  *   changes only, never initial states; `ready()` resolves once the snapshot is taken).
- * - `new LinkMonitor(onChange, netns?, reportInitial = true)`.
  */
 export * from './errors.js';
 export * from './announce-frames.js';

@@ -56,6 +56,11 @@ export class LinkMonitor {
     await this.resync();
   }
 
+  /** PID of the current `ip monitor` child (for diagnostics and tests). */
+  get monitorPid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Last known running state, or undefined if the interface was never seen. */
   isUp(ifname: string): boolean | undefined {
     return this.state.get(ifname);

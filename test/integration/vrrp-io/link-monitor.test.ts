@@ -40,6 +40,25 @@ describe('LinkMonitor', { skip: rootSkipReason() }, () => {
     }
   });
 
+  test('a dead monitor child is restarted and a change made meanwhile is still reported', async () => {
+    await lab.ip(a, ['link', 'set', 'eth0', 'up']);
+    await lab.ip(b, ['link', 'set', 'eth0', 'up']);
+    const events: string[] = [];
+    const mon = new LinkMonitor((ifname, up) => events.push(`${ifname} ${up ? 'up' : 'down'}`), a, false, 300);
+    try {
+      await mon.start();
+      await waitFor(() => mon.isUp('eth0'), 5_000);
+      const pid = mon.monitorPid!;
+      process.kill(pid, 'SIGKILL');
+      await lab.ip(b, ['link', 'set', 'eth0', 'down']); // while no monitor may be running
+      await waitFor(() => events.includes('eth0 down'), 5_000);
+      await waitFor(() => mon.counters.restarts === 1 && mon.monitorPid !== pid, 5_000);
+    } finally {
+      mon.stop();
+      await lab.ip(b, ['link', 'set', 'eth0', 'up']);
+    }
+  });
+
   test('interface facts', async () => {
     await lab.ip(a, ['link', 'set', 'eth0', 'up']);
     await lab.addAddr(a, 'eth0', '10.90.0.1/24');
