@@ -57,3 +57,18 @@ test('exit code is the worst finding; arguments', () => {
   assert.equal(exitCodeFor([{ ...f, severity: 'error' }, { ...f, severity: 'warning' }]), 2);
   assert.deepEqual(parseDoctorArgs(['-f', 'k.conf', '--realserver', 'a', '--realserver', 'b', '--json']), { file: 'k.conf', realServers: ['a', 'b'], json: true });
 });
+
+test('ARP request frame: broadcast, ARP ethertype, request, sender and target as given', async () => {
+  const { arpRequestFrame, parseArpReplies } = await import('../../../src/ops/doctor/arp-probe.js');
+  const f = arpRequestFrame('02:00:00:00:00:01', '10.0.0.2', '10.0.0.10');
+  assert.equal(f.length, 60);
+  assert.equal(f.subarray(0, 6).toString('hex'), 'ffffffffffff');
+  assert.equal(f.subarray(6, 12).toString('hex'), '020000000001');
+  assert.equal(f.subarray(12, 22).toString('hex'), '08060001080006040001');
+  assert.equal(f.subarray(22, 28).toString('hex'), '020000000001');
+  assert.equal(f.subarray(28, 32).toString('hex'), '0a000002');
+  assert.equal(f.subarray(32, 38).toString('hex'), '000000000000');
+  assert.equal(f.subarray(38, 42).toString('hex'), '0a00000a');
+  const dump = '10:00:00.1 ARP, Reply 10.0.0.10 is-at 02:00:00:00:00:09, length 28\n10:00:00.2 ARP, Reply 10.0.0.11 is-at 02:00:00:00:00:08, length 28\n10:00:00.3 ARP, Reply 10.0.0.10 is-at 02:00:00:00:00:09, length 28\n';
+  assert.deepEqual(parseArpReplies(dump, '10.0.0.10'), ['02:00:00:00:00:09']);
+});

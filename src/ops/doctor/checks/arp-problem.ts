@@ -1,10 +1,12 @@
 // DR/TUN: the LVS "ARP problem". Real servers carry the VIP (on lo or a tunnel) and must never
 // answer ARP for it, or clients bypass the director. Probe with an ARP request for the VIP
+// (the native addon's AF_PACKET socket, or arping when the addon is not built)
 // sent from the director's own address (so the only cache entry it refreshes is the director's
 // own, correct one) and see which MACs answer. DAD mode (-D) would stop at the first answer.
 import { inSubnet, isIpv4, networkOf } from '../../lab/ipv4.js';
 import type { DoctorContext } from '../context.js';
 import type { Finding } from '../finding.js';
+import { nativeArpProbeAvailable, probeArp } from '../arp-probe.js';
 
 /** MACs in `arping` output ("Unicast reply from 10.0.0.10 [AA:BB:..]"). Pure. */
 export function parseArpingReplies(text: string): string[] {
@@ -33,13 +35,18 @@ export async function checkArpProblem(ctx: DoctorContext): Promise<Finding[]> {
     if (!ifname) continue;
     const vipSet = new Set(ctx.cfg.instances.flatMap((i) => i.vips.map((v) => v.address)));
     const src = (await ctx.addresses()).get(ifname)?.find((a) => !vipSet.has(a));
-    const r = await ctx.sh('arping', ['-I', ifname, '-c', '2', '-w', '3', ...(src ? ['-s', src] : []), vs.address], 8000);
-    if (r.code === 127 || /not found|No such file/.test(r.stderr) && r.stdout === '') {
-      out.push({ id: 'arp-probe-unavailable', severity: 'info', what: `cannot probe ARP for ${vs.address}: arping is not installed`,
-        why: 'the ARP problem (a real server answering for the VIP) can only be seen on the wire', fix: 'apt install iputils-arping' });
-      continue;
+    let macs: string[];
+    if (nativeArpProbeAvailable() && src) {
+      macs = await probeArp(ctx.ns, ifname, src, vs.address);
+    } else {
+      const r = await ctx.sh('arping', ['-I', ifname, '-c', '2', '-w', '3', ...(src ? ['-s', src] : []), vs.address], 8000);
+      if (r.code === 127 || (/not found|No such file/.test(r.stderr) && r.stdout === '')) {
+        out.push({ id: 'arp-probe-unavailable', severity: 'info', what: `cannot probe ARP for ${vs.address}: neither the native addon (npm run build:native) nor arping is available`,
+          why: 'the ARP problem (a real server answering for the VIP) can only be seen on the wire', fix: 'npm run build:native, or apt install iputils-arping' });
+        continue;
+      }
+      macs = parseArpingReplies(r.stdout);
     }
-    const macs = parseArpingReplies(r.stdout);
     const rsMacs = new Map<string, string>();
     const prefix = vip && vip.prefix < 31 ? vip.prefix : 24;
     for (const rs of vs.realServers.filter((x) => isIpv4(x.address) && inSubnet(x.address, networkOf(vs.address, prefix), prefix))) {
