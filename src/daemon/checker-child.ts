@@ -96,8 +96,8 @@ async function main(): Promise<void> {
   const rpc = new ParentRpc({
     snapshot: () => checkerSnapshotPart(model as KeepalivedConfig, service.status()),
     counters: () => ({ checks: service.counters(), ipvs: ipvs.stats, backend: ipvs.backendName }),
-    reload: async () => {
-      const next = await load();
+    reload: async (p) => {
+      const next = (p as { model?: KeepalivedConfig }).model ?? (await load());
       if (!next) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
       model = next;
       service.update(checkerSpecs(next));

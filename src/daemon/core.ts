@@ -113,21 +113,25 @@ export class DaemonCore {
 
   private async doReload(reason: string): Promise<{ result: 'ok' | 'rejected'; diagnostics: unknown[] }> {
     const { log, opts, supervisor } = this.d;
-    this.reloads.total++;
     const atMs = Date.now();
     const started = performance.now();
     const next = await loadConfig(opts.useFile, { configId: opts.configId });
     if (!next.model || next.exitCode === 2 || next.exitCode === 4) {
+      this.reloads.total++;
       this.reloads.failed++;
       this.reloads.last = { atMs, ok: false, durationMs: performance.now() - started, message: `${opts.useFile} is invalid (config test exit code ${next.exitCode}); running configuration kept` };
       log.error({ reason, diagnostics: next.diagnostics }, `reload (${reason}) rejected: ${opts.useFile} is invalid; keeping the running configuration`);
       return { result: 'rejected', diagnostics: next.diagnostics };
     }
     this.model = next.model;
-    for (const [name, wanted] of [['vrrp', !opts.checkOnly && (opts.all || this.hasVrrp(next.model))], ['checkers', !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model))]] as const) {
+    // Both children apply the new model at once (VRRP must not wait for a big IPVS update).
+    await Promise.all((['vrrp', 'checkers'] as const).map(async (name) => {
+      const wanted = name === 'vrrp' ? !opts.checkOnly && (opts.all || this.hasVrrp(next.model as KeepalivedConfig)) : !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model as KeepalivedConfig));
       const rpc = supervisor.rpc(name);
-      if (rpc && wanted) await rpc.request('reload', {}, 30_000);
-      else if (rpc && !wanted) await supervisor.stop([name]).then(() => undefined);
+      // The children get the model this parse produced (structured clone over the IPC channel),
+      // so a big configuration is parsed once per reload, not once per process.
+      if (rpc && wanted) await rpc.request('reload', { model: next.model }, 60_000);
+      else if (rpc && !wanted) await supervisor.retire(name);
       else if (!rpc && wanted) {
         supervisor.start({
           name,
@@ -136,7 +140,8 @@ export class DaemonCore {
           pidFile: name === 'vrrp' ? this.d.paths.vrrpPidFile : this.d.paths.checkersPidFile,
         });
       }
-    }
+    }));
+    this.reloads.total++;
     this.reloads.last = { atMs, ok: true, durationMs: performance.now() - started, message: 'applied' };
     log.info({ reason, ms: Math.round(performance.now() - started) }, `reload (${reason}) applied`);
     return { result: 'ok', diagnostics: next.diagnostics };

@@ -36,6 +36,8 @@ export interface SupervisorEvents {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   private readonly running = new Map<string, Running>();
   private stopping = false;
+  /** Children being stopped on purpose (a reload removed their part of the config): no respawn. */
+  private readonly retiring = new Set<string>();
   readonly restarts = new Map<string, number>();
 
   constructor(private readonly respawn: boolean) {
@@ -65,7 +67,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private onExit(entry: Running, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
     removePidFile(entry.spec.pidFile, pid);
     if (this.running.get(entry.spec.name) === entry) this.running.delete(entry.spec.name);
-    const willRestart = this.respawn && !this.stopping;
+    const willRestart = this.respawn && !this.stopping && !this.retiring.has(entry.spec.name);
+    this.retiring.delete(entry.spec.name);
     this.emit('child-exited', entry.spec.name, pid, code, signal, willRestart);
     if (!willRestart) return;
     this.restarts.set(entry.spec.name, (this.restarts.get(entry.spec.name) ?? 0) + 1);
@@ -95,22 +98,30 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async stop(order: string[], graceMs = 5_000): Promise<void> {
     this.stopping = true;
-    for (const name of order) {
-      const entry = this.running.get(name);
-      if (!entry) continue;
-      const exited = new Promise<void>((resolve) => {
-        if (entry.proc.exitCode !== null || entry.proc.signalCode !== null) resolve();
-        else entry.proc.once('exit', () => resolve());
-      });
-      try {
-        await entry.rpc.request('stop', {}, graceMs);
-      } catch {
-        // it may already be gone or stuck: the signals below settle it
-      }
-      entry.proc.kill('SIGTERM');
-      const timer = setTimeout(() => entry.proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
+    for (const name of order) await this.stopOne(name, graceMs);
+  }
+
+  /** Stops one child for good while the others keep running (a reload removed its section). */
+  async retire(name: string, graceMs = 5_000): Promise<void> {
+    this.retiring.add(name);
+    await this.stopOne(name, graceMs);
+  }
+
+  private async stopOne(name: string, graceMs: number): Promise<void> {
+    const entry = this.running.get(name);
+    if (!entry) return;
+    const exited = new Promise<void>((resolve) => {
+      if (entry.proc.exitCode !== null || entry.proc.signalCode !== null) resolve();
+      else entry.proc.once('exit', () => resolve());
+    });
+    try {
+      await entry.rpc.request('stop', {}, graceMs);
+    } catch {
+      // it may already be gone or stuck: the signals below settle it
     }
+    entry.proc.kill('SIGTERM');
+    const timer = setTimeout(() => entry.proc.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
   }
 }

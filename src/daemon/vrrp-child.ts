@@ -88,10 +88,11 @@ async function main(): Promise<void> {
     },
     snapshot: () => vrrpSnapshotPart(model, engine.status(), tracker),
     counters: () => engine.counters(),
-    reload: async () => {
-      const next = await loadConfig(opts.configFile, opts.configId !== undefined ? { configId: opts.configId } : {});
-      if (!next.model) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
-      model = next.model;
+    reload: async (p) => {
+      const given = (p as { model?: KeepalivedConfig }).model;
+      const next = given ?? (await loadConfig(opts.configFile, opts.configId !== undefined ? { configId: opts.configId } : {})).model;
+      if (!next) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
+      model = next;
       scripts?.stop();
       await engine.reload(withDemotions(engineConfigFromModel(model)));
       tracker.retain(model.vrrpInstances.map((i) => i.name));

@@ -3,9 +3,12 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Family } from './table.js';
 
+/** An octet written with a leading zero ("010"); only those need rewriting (hot path: diffs of big tables). */
+const LEADING_ZERO = /(^|\.)0\d/;
+
 /** Canonical form (RFC 5952 for IPv6), or undefined when `text` is not an IP address. */
 export function canonicalAddress(text: string): string | undefined {
-  if (isIPv4(text)) return text.split('.').map((o) => String(Number(o))).join('.');
+  if (isIPv4(text)) return LEADING_ZERO.test(text) ? text.split('.').map((o) => String(Number(o))).join('.') : text;
   if (isIPv6(text)) {
     // The WHATWG URL parser serialises IPv6 hosts in RFC 5952 form (lower case, longest zero run).
     return new URL(`http://[${text}]/`).hostname.slice(1, -1);

@@ -213,17 +213,17 @@ export class IpvsReconciler {
       const line = ipvsadmLine(o.change);
       if (o.status === 'ok') {
         this.stats.changesApplied++;
-        this.opts.log.info({ backend: this.opts.backend.name, change: line }, 'ipvs: applied');
+        this.opts.log.info({ backend: this.opts.backend.name, change: line }, `ipvs: ${line}`);
         if (o.change.op === 'delete-service' && !desired.services.has(serviceKey(o.change.service.id))) this.managed.delete(serviceKey(o.change.service.id));
       } else if (o.status === 'unsupported') {
         this.stats.changesUnsupported++;
         if (this.unsupported.size >= MAX_REMEMBERED_UNSUPPORTED) this.unsupported.clear();
         this.unsupported.add(signature(o.change));
-        this.opts.log.error({ backend: this.opts.backend.name, change: line, err: o.error }, 'ipvs: change not supported by this backend; not retried');
+        this.opts.log.error({ backend: this.opts.backend.name, change: line, err: o.error }, `ipvs: ${line}: not supported by the ${this.opts.backend.name} backend (${o.error ?? 'no reason given'}); not retried`);
       } else {
         failed++;
         this.stats.changesFailed++;
-        this.opts.log.warn({ backend: this.opts.backend.name, change: line, err: o.error }, 'ipvs: change failed; will retry');
+        this.opts.log.warn({ backend: this.opts.backend.name, change: line, err: o.error }, `ipvs: ${line}: failed (${o.error ?? 'no reason given'}); will retry`);
       }
     }
     // Services that left the desired state and are gone from the table are no longer ours.
