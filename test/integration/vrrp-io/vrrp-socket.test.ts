@@ -1,7 +1,7 @@
 // The native VRRP socket against the real keepalived 2.2.7 on a bridge: it receives keepalived's
 // adverts (TTL/hop limit 255, right ifindex and addresses), keepalived accepts what it sends
-// (a higher-priority advert pushes keepalived's MASTER to BACKUP, for v2 IPv4 and v3 IPv6 — the
-// latter with the checksum filled by the kernel), packets arrive only on the bound interface,
+// (a higher-priority advert pushes keepalived's MASTER to BACKUP, for v2 IPv4 multicast, v2
+// unicast with unicast_src_ip/unicast_peer, and v3 IPv6 with the checksum filled by the kernel), packets arrive only on the bound interface,
 // unicast with a bound source works, and gratuitous ARP / NA frames appear on the wire.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,7 @@ describe('native VRRP socket', { skip }, () => {
       instances: [
         { name: 'VI_4', interface: 'eth0', vrid: 51, priority: 150, state: 'MASTER', advertInt: 1, vips: ['10.77.0.100/24'] },
         { name: 'VI_6', interface: 'eth0', vrid: 52, priority: 150, state: 'MASTER', advertInt: 1, version: 3, vips: ['fd00:77::100/64'] },
+        { name: 'VI_U', interface: 'eth0', vrid: 53, priority: 150, state: 'MASTER', advertInt: 1, vips: ['10.77.0.101/24'], unicastSrc: '10.77.0.1', unicastPeers: ['10.77.0.2'] },
       ],
     });
   });
@@ -69,6 +70,7 @@ describe('native VRRP socket', { skip }, () => {
     const kaEth0 = await interfaceFacts('eth0', kaNs);
     const v4 = open({ ifname: 'eth0', family: 'ipv4', multicast: true, netns: me });
     const v6 = open({ ifname: 'eth0', family: 'ipv6', multicast: true, netns: me });
+    const uni = open({ ifname: 'eth0', family: 'ipv4', multicast: false, sourceAddress: '10.77.0.2', netns: me });
     const a4 = await waitFor(() => v4.got.find((p) => p.payload[1] === 51 && p.payload[2] === 150), 15_000);
     assert.equal(a4.ttl, 255);
     assert.equal(a4.ifindex, eth0.ifindex);
@@ -83,25 +85,35 @@ describe('native VRRP socket', { skip }, () => {
     assert.equal(a6.src, kaEth0.ipv6LinkLocal);
     assert.equal(a6.dst, 'ff02::12');
     assert.equal(a6.payload[0], 0x31);
+    const au = await waitFor(() => uni.got.find((p) => p.payload[1] === 53 && p.payload[2] === 150), 15_000);
+    assert.deepEqual({ src: au.src, dst: au.dst, ttl: au.ttl }, { src: '10.77.0.1', dst: '10.77.0.2', ttl: 255 });
+    // A socket bound to the unicast source sees only what is addressed to it; the multicast
+    // socket without the group of a unicast instance never sees unicast adverts to another host.
+    assert.ok(uni.got.every((p) => p.dst === '10.77.0.2'));
+    assert.ok(v4.got.every((p) => p.payload[1] !== 53 || p.dst === '10.77.0.2'));
     assert.equal(v4.sock.counters.recvErrors, 0);
   });
 
   test('keepalived accepts our adverts: a higher priority moves its MASTERs to BACKUP', async () => {
     await ka.waitForState('VI_4', 'MASTER', 15_000);
     await ka.waitForState('VI_6', 'MASTER', 15_000);
+    await ka.waitForState('VI_U', 'MASTER', 15_000);
     const cap = await WireCapture.start(lab, kaNs, 'eth0');
     const s4 = open({ ifname: 'eth0', family: 'ipv4', multicast: true, netns: me }).sock;
     const s6 = open({ ifname: 'eth0', family: 'ipv6', multicast: true, netns: me }).sock;
+    const su = open({ ifname: 'eth0', family: 'ipv4', multicast: false, sourceAddress: '10.77.0.2', netns: me }).sock;
     const send = (): void => {
       s4.send(v2Advert(51, 200, ['10.77.0.100']));
       s6.send(v3Ipv6Advert(52, 200, [ipv6Bytes('fd00:77::100')]));
+      su.send(v2Advert(53, 200, ['10.77.0.101']), '10.77.0.1');
     };
     send();
     const timer = setInterval(send, 1000);
     try {
       await ka.waitForState('VI_4', 'BACKUP', 10_000);
       await ka.waitForState('VI_6', 'BACKUP', 10_000);
-      await waitFor(async () => !(await ka.holds('10.77.0.100')) && !(await ka.holds('fd00:77::100')), 5_000);
+      await ka.waitForState('VI_U', 'BACKUP', 10_000);
+      await waitFor(async () => !(await ka.holds('10.77.0.100')) && !(await ka.holds('fd00:77::100')) && !(await ka.holds('10.77.0.101')), 5_000);
     } finally {
       clearInterval(timer);
       await cap.stop();
@@ -124,6 +136,9 @@ describe('native VRRP socket', { skip }, () => {
     assert.notEqual(w6.payload.readUInt16BE(6), 0);
     const sent6 = v3Ipv6Advert(52, 200, [ipv6Bytes('fd00:77::100')]);
     assert.deepEqual(Buffer.concat([w6.payload.subarray(0, 6), w6.payload.subarray(8)]), Buffer.concat([sent6.subarray(0, 6), sent6.subarray(8)]));
+    const wu = cap.adverts.find((a) => a.vrid === 53 && a.priority === 200);
+    assert.deepEqual({ src: wu?.src, dst: wu?.dst, ttl: wu?.ttl }, { src: '10.77.0.2', dst: '10.77.0.1', ttl: 255 });
+    assert.equal(su.counters.sendErrors, 0);
     assert.equal(s4.counters.sendErrors, 0);
     assert.equal(s6.counters.sendErrors, 0);
     assert.ok(s4.counters.sent >= 1 && s6.counters.sent >= 1);
