@@ -73,7 +73,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { long: 'flush-log-file', arg: 'none', key: 'flushLogFile', help: 'Flush the log file after each write' },
   { long: 'no-syslog', short: 'G', arg: 'none', key: 'noSyslog', help: "Don't log via syslog" },
   { long: 'umask', short: 'u', arg: 'required', key: 'umask', help: 'umask for file creation (numeric)' },
-  { long: 'release-vips', short: 'X', arg: 'none', key: 'releaseVips', help: 'Drop VIPs on transition from signal' },
+  { long: 'release-vips', short: 'X', arg: 'none', key: 'releaseVips', help: 'Drop VIPs on transition from signal (accepted for compatibility; no effect in ka-ts)', accepted: true },
   { long: 'dont-release-vrrp', short: 'V', arg: 'none', key: 'dontReleaseVrrp', help: "Don't remove VRRP VIPs and routes on daemon stop" },
   { long: 'dont-release-ipvs', short: 'I', arg: 'none', key: 'dontReleaseIpvs', help: "Don't remove the IPVS topology on daemon stop" },
   { long: 'dont-respawn', short: 'R', arg: 'none', key: 'dontRespawn', help: "Don't respawn child processes" },
@@ -82,7 +82,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { long: 'pid', short: 'p', arg: 'required', key: 'pidFile', help: 'Pid file for the parent process' },
   { long: 'vrrp_pid', short: 'r', arg: 'required', key: 'vrrpPidFile', help: 'Pid file for the VRRP child process' },
   { long: 'checkers_pid', short: 'c', arg: 'required', key: 'checkersPidFile', help: 'Pid file for the checkers child process' },
-  { long: 'address-monitoring', short: 'a', arg: 'none', key: 'addressMonitoring', help: 'Report all address additions/deletions' },
+  { long: 'address-monitoring', short: 'a', arg: 'none', key: 'addressMonitoring', help: 'Report all address additions/deletions (accepted for compatibility; no effect in ka-ts)', accepted: true },
   { long: 'bfd_pid', short: 'b', arg: 'required', key: 'bfdPidFile', help: 'Pid file for the BFD child (accepted for compatibility; no BFD)', accepted: true },
   { long: 'snmp', short: 'x', arg: 'none', key: 'snmp', help: 'Enable SNMP (accepted for compatibility; ka-ts serves Prometheus metrics instead)', accepted: true },
   { long: 'snmp-agent-socket', short: 'A', arg: 'required', key: 'snmpAgentSocket', help: 'SNMP master agent socket (accepted for compatibility)', accepted: true },
@@ -102,6 +102,13 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { long: 'ipvs-backend', arg: 'required', key: 'ipvsBackend', help: 'IPVS backend: auto (default), ipvsadm, nft or dry-run' },
   { long: 'json', arg: 'none', key: 'json', help: 'Machine-readable output (with --check-config)' },
 ];
+
+/** Options given on the command line that ka-ts accepts for compatibility but does not act on. */
+export function ineffectiveOptions(opts: DaemonOptions): string[] {
+  const defaults = defaultOptions() as unknown as Record<string, unknown>;
+  const given = opts as unknown as Record<string, unknown>;
+  return OPTION_SPECS.filter((s) => s.accepted && given[s.key] !== defaults[s.key]).map((s) => `--${s.long}`);
+}
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

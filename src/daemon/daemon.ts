@@ -2,7 +2,7 @@
 // configuration, writes the pid file, starts and supervises the VRRP and checker children,
 // serves the control socket and metrics, turns signals into reloads, dumps and a clean stop.
 import type { DaemonOptions } from '../cli/flags.js';
-import { parseListen } from '../cli/flags.js';
+import { ineffectiveOptions, parseListen } from '../cli/flags.js';
 import { createDaemonLogger, type Logger } from './logger.js';
 import { daemonPaths, currentNetnsName } from './paths.js';
 import { removePidFile, writePidFile } from './pidfile.js';
@@ -30,6 +30,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const netns = opts.namespace ?? insideNs ?? currentNetnsName();
   const paths = daemonPaths({ ...opts, namespace: netns }, netns);
   const log: Logger = createDaemonLogger(opts, 'parent');
+  const ignored = ineffectiveOptions(opts);
+  if (ignored.length > 0) log.warn(`accepted for keepalived compatibility but without effect in ka-ts: ${ignored.join(', ')}`);
+  if (opts.umask !== undefined) process.umask(Number.parseInt(opts.umask, 8));
 
   const first = await loadConfig(opts.useFile, { configId: opts.configId });
   for (const d of first.diagnostics) log[d.severity === 'error' ? 'error' : 'warn']({ diagnostic: d }, formatDiagnostic(d));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDaemonArgs, parseListen, UsageError } from '../../../src/cli/flags.js';
+import { ineffectiveOptions, parseDaemonArgs, parseListen, UsageError } from '../../../src/cli/flags.js';
 import { signalNumber } from '../../../src/daemon/signal-names.js';
 
 test('keepalived short options bundle and take values as getopt does', () => {
@@ -46,4 +46,9 @@ test('--signum numbers are keepalived 2.2.7 on glibc', () => {
   assert.equal(signalNumber('STATS_CLEAR'), 63);
   assert.equal(signalNumber('reload'), undefined);
   assert.equal(signalNumber('toString'), undefined);
+});
+
+test('options accepted only for compatibility are reported as such', () => {
+  assert.deepEqual(ineffectiveOptions(parseDaemonArgs(['-x', '-B', '-f', 'a.conf'])), ['--no_bfd', '--snmp']);
+  assert.deepEqual(ineffectiveOptions(parseDaemonArgs(['-P', '-n'])), []);
 });
