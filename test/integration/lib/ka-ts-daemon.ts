@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, waitFor } from './netns.js';
-import type { KaNotification } from './keepalived-peer.js';
+import { renderKeepalivedConf, type KaNotification, type KaPeerSpec } from './keepalived-peer.js';
 
 /** The compiled CLI, from the repository root (tests run from there). */
 export function cliPath(): string {
@@ -59,6 +59,14 @@ export class KaTsDaemon {
       ...(opts.flags ?? []),
     ], { env: { ...process.env, TMPDIR: dir } });
     return new KaTsDaemon(lab, ns, dir, child);
+  }
+
+  /**
+   * The daemon as a drop-in for keepalived: the very keepalived.conf KeepalivedPeer would run,
+   * VRRP only (-P), as the interop tests start keepalived.
+   */
+  static fromPeerSpec(lab: NetnsLab, ns: string, spec: KaPeerSpec, flags: string[] = ['-P']): KaTsDaemon {
+    return KaTsDaemon.start(lab, ns, { conf: renderKeepalivedConf(spec, '%NOTIFY%'), flags });
   }
 
   /** Replaces the configuration file (for reload tests). */
@@ -117,11 +125,14 @@ export class KaTsDaemon {
     this.killChildren();
   }
 
-  /** kill -9 of the parent and both children (no goodbye adverts). */
+  /**
+   * kill -9 of the parent and both children (no goodbye adverts). All three are frozen first:
+   * a child whose parent vanishes stops gracefully (priority 0), which a crash must not do.
+   */
   crash(): void {
-    for (const p of [this.child.pid, this.readPid(this.vrrpPidFile), this.readPid(this.checkersPidFile)]) {
-      if (p !== undefined) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
-    }
+    const pids = [this.child.pid, this.readPid(this.vrrpPidFile), this.readPid(this.checkersPidFile)].filter((p): p is number => p !== undefined);
+    for (const p of pids) try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ }
+    for (const p of pids) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
   }
 
   private killChildren(): void {
