@@ -2,33 +2,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <uv.h>
 
 namespace kats {
 
-static const char* ErrnoName(int err) {
-  switch (err) {
-    case EPERM: return "EPERM";
-    case EACCES: return "EACCES";
-    case ENODEV: return "ENODEV";
-    case ENXIO: return "ENXIO";
-    case EINVAL: return "EINVAL";
-    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-    case EADDRINUSE: return "EADDRINUSE";
-    case ENETDOWN: return "ENETDOWN";
-    case ENETUNREACH: return "ENETUNREACH";
-    case EHOSTUNREACH: return "EHOSTUNREACH";
-    case ENOBUFS: return "ENOBUFS";
-    case ENOMEM: return "ENOMEM";
-    case EMSGSIZE: return "EMSGSIZE";
-    case ENOENT: return "ENOENT";
-    case ECONNREFUSED: return "ECONNREFUSED";
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case EMFILE: return "EMFILE";
-    case ENOTSOCK: return "ENOTSOCK";
-    case ENAMETOOLONG: return "ENAMETOOLONG";
-    default: return "EUNKNOWN";
-  }
+// libuv knows the symbolic name of every errno (the same names Node puts in error.code).
+static std::string ErrnoName(int err) {
+  const char* name = uv_err_name(-err);
+  return name != nullptr && name[0] == 'E' ? name : "EUNKNOWN";
 }
 
 Napi::Error ErrnoError(Napi::Env env, const std::string& what, int err) {
