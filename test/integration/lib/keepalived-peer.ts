@@ -31,6 +31,8 @@ export interface KaPeerInstance {
   rules?: string[];
   garpMasterDelay?: number;
   garpMasterRepeat?: number;
+  garpMasterRefresh?: number;
+  garpMasterRefreshRepeat?: number;
 }
 
 export interface KaPeerScript {
@@ -101,6 +103,8 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     if (i.preemptDelay !== undefined) out.push(`  preempt_delay ${i.preemptDelay}`);
     if (i.garpMasterDelay !== undefined) out.push(`  garp_master_delay ${i.garpMasterDelay}`);
     if (i.garpMasterRepeat !== undefined) out.push(`  garp_master_repeat ${i.garpMasterRepeat}`);
+    if (i.garpMasterRefresh !== undefined) out.push(`  garp_master_refresh ${i.garpMasterRefresh}`);
+    if (i.garpMasterRefreshRepeat !== undefined) out.push(`  garp_master_refresh_repeat ${i.garpMasterRefreshRepeat}`);
     if (i.unicastSrc !== undefined) out.push(`  unicast_src_ip ${i.unicastSrc}`);
     if (i.unicastPeers && i.unicastPeers.length > 0) out.push('  unicast_peer {', ...i.unicastPeers.map((p) => `    ${p}`), '  }');
     if (i.trackScripts && i.trackScripts.length > 0) out.push('  track_script {', ...i.trackScripts.map((s) => `    ${s}`), '  }');
