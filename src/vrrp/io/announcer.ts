@@ -58,6 +58,14 @@ export class Announcer implements AnnouncePort {
     return sent;
   }
 
+  /**
+   * Reads and caches the facts of these interfaces now, so the first announcement after a
+   * transition does not wait for `ip -j addr`. Failures are left for announce() to report.
+   */
+  async prepare(ifnames: string[]): Promise<void> {
+    await Promise.all(ifnames.map((n) => this.factsFor(n).catch(() => { this.facts.delete(n); })));
+  }
+
   /** Drops cached facts (after a link change, a new MAC or address). */
   forget(ifname?: string): void {
     if (ifname === undefined) this.facts.clear();

@@ -20,7 +20,8 @@
  *
  * Announcements:
  * - `new Announcer(onError?, netns?)` implements the engine's `AnnouncePort`
- *   (`announce(ifname, addresses)`), plus `announceNow(...): Promise<number>` and `forget(ifname?)`.
+ *   (`announce(ifname, addresses)`), plus `announceNow(...): Promise<number>`, `prepare(ifnames)`
+ *   (cache interface facts before the first failover) and `forget(ifname?)` (after link changes).
  * - `buildGratuitousArp(mac, ip)`, `buildUnsolicitedNa({mac, target, router})`: byte-exact
  *   keepalived 2.2.7 frames.
  *

@@ -200,6 +200,7 @@ describe('native VRRP socket', { skip }, () => {
       const eth0 = await interfaceFacts('eth0', me);
       const errors: Error[] = [];
       const ann = new Announcer((e) => errors.push(e), me);
+      await ann.prepare(['eth0', 'nope0']);
       assert.equal(await ann.announceNow('eth0', ['10.77.0.200', 'fd00:77::200/64']), 2);
       const garp = await cap.waitForGarp('10.77.0.200', 5_000);
       assert.equal(garp.senderMac, eth0.mac);
