@@ -50,7 +50,13 @@ const smtpServer: KeywordSpec<GlobalDefs> = {
       if (p === undefined) return;
       port = p;
     }
-    g.smtpServer = { address: stmt.args[0]!.text, port };
+    const host = stmt.args[0]!;
+    // An IP address or a DNS name (letters, digits, '-', '.'): keepalived rejects anything else.
+    if (!familyOf(host.text) && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(host.text)) {
+      ctx.sink.warning('invalid-smtp-server', `smtp_server '${host.text}' is neither an IP address nor a host name - ignored`, host.loc);
+      return;
+    }
+    g.smtpServer = { address: host.text, port };
   },
   render: (g) => (g.smtpServer ? [g.smtpServer.port === 25 ? line('smtp_server', g.smtpServer.address) : line('smtp_server', g.smtpServer.address, g.smtpServer.port)] : []),
 };
@@ -202,8 +208,9 @@ export const GLOBAL_DEFS_TABLE: Table<GlobalDefs> = [
   int('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 1, 65535, 1),
   seconds('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelayMs', 0, 3600),
   int('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 1, 65535),
-  seconds('vrrp_garp_interval', 'vrrpGarpIntervalMs', 0, 1, 0),
-  seconds('vrrp_gna_interval', 'vrrpGnaIntervalMs', 0, 1, 0),
+  // keepalived 2.2.7 takes (0, 4294.967295] s; 0 is "invalid" (leave the keyword out instead).
+  seconds('vrrp_garp_interval', 'vrrpGarpIntervalMs', 0.000001, 4294.967295, 0),
+  seconds('vrrp_gna_interval', 'vrrpGnaIntervalMs', 0.000001, 4294.967295, 0),
   flag('vrrp_lower_prio_no_advert', 'vrrpLowerPrioNoAdvert'),
   flag('vrrp_higher_prio_send_advert', 'vrrpHigherPrioSendAdvert'),
   flag('vrrp_skip_check_adv_addr', 'vrrpSkipCheckAdvAddr'),

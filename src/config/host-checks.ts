@@ -38,10 +38,17 @@ async function readLoopbacks(names: Iterable<string>): Promise<Set<string>> {
   return out;
 }
 
-function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<string>, loopback: Set<string>): void {
+/**
+ * Returns true when keepalived's VRRP process would stop its config test here ("Non-existent
+ * interface specified in configuration"): an instance's interface, or the dev of one of its
+ * addresses, is missing. It then never reaches its script security check.
+ */
+function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<string>, loopback: Set<string>): boolean {
   const missing = (name: string): boolean => !have.has(name.split(':')[0]!);
+  let vrrpStops = false;
   for (const v of cfg.vrrpInstances) {
     if (v.interface !== undefined && missing(v.interface)) {
+      vrrpStops = true;
       sink.warning('no-such-interface', `vrrp_instance ${v.name}: interface ${v.interface} does not exist on this host (keepalived runs, but the instance stays in FAULT)`, v.loc);
     } else if (v.interface !== undefined && loopback.has(v.interface)) {
       sink.warning('loopback-interface', `vrrp_instance ${v.name}: ${v.interface} is a loopback interface, VRRP cannot run on it - the interface setting is ignored`, v.loc);
@@ -50,6 +57,7 @@ function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<
       if (missing(t.name)) sink.warning('no-such-interface', `vrrp_instance ${v.name}: track_interface ${t.name} does not exist on this host`, t.loc);
     }
     for (const a of [...v.virtualIpaddresses, ...v.virtualIpaddressesExcluded]) {
+      if (a.dev !== undefined && missing(a.dev)) vrrpStops = true;
       if (a.dev !== undefined && missing(a.dev)) sink.warning('no-such-interface', `vrrp_instance ${v.name}: address ${a.address} names dev ${a.dev}, which does not exist on this host`, a.loc);
     }
   }
@@ -60,6 +68,7 @@ function checkInterfaces(cfg: KeepalivedConfig, sink: DiagnosticSink, have: Set<
   }
   const sd = cfg.globalDefs.lvsSyncDaemon;
   if (sd && missing(sd.interface)) sink.warning('no-such-interface', `lvs_sync_daemon: interface ${sd.interface} does not exist on this host`, sd.loc);
+  return vrrpStops;
 }
 
 interface ScriptRef {
@@ -69,6 +78,8 @@ interface ScriptRef {
   user?: ScriptUser;
   /** A tracking script that keepalived disables (with a warning) when it cannot find it. */
   tracking: boolean;
+  /** Checked by keepalived's checker process (else its VRRP process). */
+  checker?: boolean;
 }
 
 function collectScripts(cfg: KeepalivedConfig): ScriptRef[] {
@@ -80,13 +91,13 @@ function collectScripts(cfg: KeepalivedConfig): ScriptRef[] {
   for (const v of cfg.vrrpInstances) notifies(`vrrp_instance ${v.name}`, { ...v.notify }, v.loc);
   for (const g of cfg.vrrpSyncGroups) notifies(`vrrp_sync_group ${g.name}`, { ...g.notify }, g.loc);
   for (const vs of cfg.virtualServers) {
-    if (vs.quorumUp) out.push({ command: vs.quorumUp, what: 'quorum_up', loc: vs.loc, tracking: false });
-    if (vs.quorumDown) out.push({ command: vs.quorumDown, what: 'quorum_down', loc: vs.loc, tracking: false });
+    if (vs.quorumUp) out.push({ command: vs.quorumUp, what: 'quorum_up', loc: vs.loc, tracking: false, checker: true });
+    if (vs.quorumDown) out.push({ command: vs.quorumDown, what: 'quorum_down', loc: vs.loc, tracking: false, checker: true });
     for (const rs of vs.realServers) {
-      if (rs.notifyUp) out.push({ command: rs.notifyUp, what: `real_server ${rs.address} notify_up`, loc: rs.loc, tracking: false });
-      if (rs.notifyDown) out.push({ command: rs.notifyDown, what: `real_server ${rs.address} notify_down`, loc: rs.loc, tracking: false });
+      if (rs.notifyUp) out.push({ command: rs.notifyUp, what: `real_server ${rs.address} notify_up`, loc: rs.loc, tracking: false, checker: true });
+      if (rs.notifyDown) out.push({ command: rs.notifyDown, what: `real_server ${rs.address} notify_down`, loc: rs.loc, tracking: false, checker: true });
       for (const c of rs.checkers) {
-        if (c.type === 'MISC_CHECK' && c.miscPath) out.push({ command: c.miscPath, what: `MISC_CHECK of real_server ${rs.address}`, loc: c.loc, tracking: false, ...(c.user ? { user: c.user } : {}) });
+        if (c.type === 'MISC_CHECK' && c.miscPath) out.push({ command: c.miscPath, what: `MISC_CHECK of real_server ${rs.address}`, loc: c.loc, tracking: false, checker: true, ...(c.user ? { user: c.user } : {}) });
       }
     }
   }
@@ -99,8 +110,8 @@ function executableOf(command: string): string {
   return m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
 }
 
-async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promise<void> {
-  const scripts = collectScripts(cfg);
+async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, vrrpStopped: boolean): Promise<void> {
+  const scripts = collectScripts(cfg).filter((s) => s.checker || !vrrpStopped);
   const security = cfg.globalDefs.enableScriptSecurity;
   const cache = new Map<string, Promise<ScriptIdentity | undefined>>();
   const lookup = (u: ScriptUser): Promise<ScriptIdentity | undefined> => {
@@ -154,9 +165,14 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink): Promis
   }
 }
 
-export async function checkAgainstHost(cfg: KeepalivedConfig, sink: DiagnosticSink, facts?: HostFacts): Promise<void> {
+/**
+ * `parsedInstances`: every vrrp_instance as parsed, including those validation removed (keepalived
+ * checks their interfaces before it drops them).
+ */
+export async function checkAgainstHost(cfg: KeepalivedConfig, sink: DiagnosticSink, facts?: HostFacts, parsedInstances?: KeepalivedConfig['vrrpInstances']): Promise<void> {
   const interfaces = facts?.interfaces ?? (await readHostInterfaces());
+  const all = parsedInstances ?? cfg.vrrpInstances;
   const used = new Set(cfg.vrrpInstances.map((v) => v.interface).filter((i): i is string => i !== undefined && interfaces.has(i)));
-  checkInterfaces(cfg, sink, interfaces, facts?.loopback ?? (await readLoopbacks(used)));
-  await checkScripts(cfg, sink);
+  const vrrpStopped = checkInterfaces({ ...cfg, vrrpInstances: all }, sink, interfaces, facts?.loopback ?? (await readLoopbacks(used)));
+  await checkScripts(cfg, sink, vrrpStopped);
 }

@@ -55,7 +55,8 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     // keepalived stops reading at a keyword missing its value: exit 2, whatever came before.
     return { model: undefined, diagnostics: sortDiagnostics(sink.items), exitCode: 2 };
   }
+  const parsedInstances = [...model.vrrpInstances];
   validateModel(model, sink);
-  if (!opts.skipHostChecks) await checkAgainstHost(model, sink, opts.host);
+  if (!opts.skipHostChecks) await checkAgainstHost(model, sink, opts.host, parsedInstances);
   return { model, diagnostics: sortDiagnostics(sink.items), exitCode: exitCodeOf(sink.items) };
 }

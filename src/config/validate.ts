@@ -106,6 +106,13 @@ function checkSyncGroups(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
 function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
   const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
   cfg.virtualServers = cfg.virtualServers.filter((vs) => {
+    for (const rs of vs.realServers) {
+      rs.checkers = rs.checkers.filter((c) => {
+        if (c.type !== 'MISC_CHECK' || c.miscPath) return true;
+        sink.warning('misc-no-path', `MISC_CHECK of real_server ${rs.address} ${rs.port} has no misc_path - checker skipped`, c.loc);
+        return false;
+      });
+    }
     if (vs.key.kind === 'group' && !groups.has(vs.key.group)) {
       sink.error('undefined-vs-group', `virtual_server group ${vs.key.group}: no virtual_server_group ${vs.key.group} is defined - virtual server removed`, vs.loc);
       return false;
