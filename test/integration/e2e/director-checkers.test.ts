@@ -12,8 +12,25 @@ import { TrafficClient, ok, tally } from '../lib/e2e-traffic.js';
 import { nftDestinations, waitRealServerAlive } from '../lib/e2e-director-watch.js';
 
 const ADVERT_S = 0.3;
-// delay_loop 1 + retry 1 × delay_before_retry 1 + connect_timeout 1, with room for a loaded machine.
+// Worst case from a kill to the verdict, as keepalived: delay_loop 1 + retry 1 × delay_before_retry 1
+// + connect_timeout 1 (3 s), plus slack for a loaded machine.
+const DETECT_BOUND_MS = 3_000 + 1_000;
+// Back up: the next check (within delay_loop 1) passes; one success is enough (no alpha).
+const RISE_BOUND_MS = 1_000 + 1_000;
+// Best case: the first failed check is retried once, delay_before_retry (1 s) later, before the
+// verdict; a daemon that ignored `retry` would report down at once.
+const DETECT_MIN_MS = 1_000 - 50;
 const DETECT_MS = 10_000;
+
+/** Time of the real server's notify_up/notify_down (the checker's verdict) after `sinceMs`. */
+async function rsVerdictMs(d: KaTsDaemon, address: string, state: 'UP' | 'DOWN', sinceMs: number): Promise<number> {
+  const find = () => d.notifications().find((x) => x.kind === 'RS' && x.name === address && x.state === state && x.atMs >= sinceMs);
+  // The script runs asynchronously to the status update: give it a moment to write.
+  const n = await waitFor(find, 3_000).catch(() => {
+    throw new Error(`no notify_${state.toLowerCase()} for ${address} after ${sinceMs}; notify log: ${JSON.stringify(d.notifications().slice(-6))}`);
+  });
+  return n.atMs;
+}
 
 test('e2e: client → ka-ts director (nft, NAT, HTTP_GET) → three real servers: spread, one killed and taken out, brought back and put back', { skip: rootSkipReason(), timeout: 90_000 }, async (t) => {
   const lab = new NetnsLab('e2e');
@@ -56,8 +73,12 @@ test('e2e: client → ka-ts director (nft, NAT, HTTP_GET) → three real servers
     });
     const tDown = Date.now();
     t.diagnostic(`reported down → out of the nft table seen: ${tDown - tReported} ms`);
+    // The verdict's own time, from notify_down (ctl status adds its polling latency).
+    const verdictMs = await rsVerdictMs(d, rs2!.address, 'DOWN', tKill);
+    assert.ok(verdictMs - tKill >= DETECT_MIN_MS, `notify_down ${verdictMs - tKill} ms after the kill: the retry must come first`);
+    assert.ok(verdictMs - tKill <= DETECT_BOUND_MS, `notify_down ${verdictMs - tKill} ms after the kill (bound ${DETECT_BOUND_MS} ms)`);
     const during = client.since(tKill, tDown);
-    t.diagnostic(`kill → reported down: ${tReported - tKill} ms; kill → out of the table: ${tDown - tKill} ms; requests meanwhile: ${JSON.stringify(tally(during))}`);
+    t.diagnostic(`kill → notify_down: ${verdictMs - tKill} ms; kill → ctl status down: ${tReported - tKill} ms; kill → out of the table: ${tDown - tKill} ms; requests meanwhile: ${JSON.stringify(tally(during))}`);
     assert.ok(during.some((r) => !ok(r)), `requests reached the dead server before detection: ${JSON.stringify(tally(during))}`);
 
     await client.waitCount(tDown, 30, 20_000);
@@ -71,11 +92,13 @@ test('e2e: client → ka-ts director (nft, NAT, HTTP_GET) → three real servers
     // 3. rs2 back: once reported up it is in the table again and receives its share.
     await startRealServer(lab, rs2!);
     const tUp = await waitRealServerAlive(d, rs2!.address, true, DETECT_MS);
+    const upVerdictMs = await rsVerdictMs(d, rs2!.address, 'UP', tRestart);
+    assert.ok(upVerdictMs - tRestart <= RISE_BOUND_MS, `notify_up ${upVerdictMs - tRestart} ms after the restart (bound ${RISE_BOUND_MS} ms)`);
     await waitFor(async () => (await nftDestinations(lab, dir!.ns)).length === 3, 2_000).catch(() => {
       throw new Error('rs2 reported up but not back in the nft table within 2 s');
     });
     const afterUp = await client.waitCount(tUp, 30, 20_000);
-    t.diagnostic(`restart → reported up: ${tUp - tRestart} ms; after: ${JSON.stringify(tally(afterUp))}`);
+    t.diagnostic(`restart → notify_up: ${upVerdictMs - tRestart} ms; restart → ctl status up: ${tUp - tRestart} ms; after: ${JSON.stringify(tally(afterUp))}`);
     assert.ok((tally(afterUp)[rs2!.name] ?? 0) >= 5, `rs2 receives traffic again: ${JSON.stringify(tally(afterUp))}`);
     // From the moment rs2 was reported down, through its restart and return, nothing failed.
     const all = client.since(tDown);

@@ -1,7 +1,8 @@
 // keepalived.conf for an LVS-NAT director of the e2e topology, as the LVS-NAT how-to sets it up:
 // the VIP on the front and the DIP (the real servers' gateway) on the back, two VRRP instances in
 // one sync group so they always move together, and one NAT virtual server with an HTTP_GET check
-// per real server. keepalived 2.2.7 -t accepts it; its only complaint (exit 6, as ka-ts -t) is
+// per real server whose notify_up/notify_down log the checker's verdicts with a timestamp (in
+// the same notify log as the VRRP transitions: "RS <address> UP|DOWN"). keepalived 2.2.7 -t accepts it; its only complaint (exit 6, as ka-ts -t) is
 // the notify script running without enable_script_security.
 import { DIP, RS_PORT, VIP, VIP_PORT } from './e2e-director-topology.js';
 
@@ -34,6 +35,8 @@ vrrp_instance ${name} {
   const realServer = (addr: string): string => `
     real_server ${addr} ${RS_PORT} {
         weight 1
+        notify_up "%NOTIFY% RS ${addr} UP 0"
+        notify_down "%NOTIFY% RS ${addr} DOWN 0"
         HTTP_GET {
             url {
                 path /health
