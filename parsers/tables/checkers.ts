@@ -114,7 +114,6 @@ const HTTP_TABLE: Table<HttpCheck> = [
     render: (t) => (t.httpProtocol ? [line('http_protocol', t.httpProtocol)] : []),
   },
   flag('enable_sni', 'enableSni', undefined),
-  raw<HttpCheck>('tls_compliant'),
   raw<HttpCheck>('fast_recovery'),
 ];
 

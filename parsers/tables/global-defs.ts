@@ -165,7 +165,7 @@ const mcastGroup = (keyword: string, field: 'vrrpMcastGroup4' | 'vrrpMcastGroup6
 /** Keywords keepalived accepts in global_defs that ka-ts keeps verbatim (no behaviour in ka-ts). */
 const RAW_GLOBAL = [
   'smtp_alert', 'smtp_alert_vrrp', 'smtp_alert_checker', 'checker_log_all_failures', 'no_email_faults',
-  'lvs_flush_onstop', 'vrrp_min_garp', 'vrrp_iptables', 'vrrp_ipsets', 'vrrp_nftables', 'vrrp_nftables_priority',
+  'lvs_flush_onstop', 'vrrp_min_garp', 'vrrp_iptables', 'vrrp_ipsets', 
   'nftables_counters', 'nftables_ifindex', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap', 'vrrp_rt_priority',
   'checker_rt_priority', 'bfd_rt_priority', 'vrrp_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rttime',
   'checker_rlimit_rtime', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime', 'bfd_priority', 'snmp_socket',
@@ -180,11 +180,12 @@ const RAW_GLOBAL = [
   'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'startup_script',
   'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout', 'tmp_config_directory', 'config_save_dir',
   'fifo_write_vrrp_states_on_reload', 'umask', 'random_seed', 'reload_check_config', 'reload_time_file',
-  'reload_repeat', 'reload_file', 'data_use_instance', 'json_version', 'vrrp_cpu_affinity', 'checker_cpu_affinity',
-  'bfd_cpu_affinity', 'vrrp_owner_ignore_priority', 'vrrp_track_process_delay', 'vrrp_iptables_iface',
-  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'vrrp_dont_track_primary',
-  'checker_log_all_failures', 'vrrp_checker_priority', 'lvs_sync_daemon_enable', 'smtp_alert_bfd', 'no_checker_emails',
-  'script_security_ignore_missing', 'vrrp_garp_lower_prio_no_advert',
+  'reload_repeat', 'reload_file', 'data_use_instance', 'vrrp_cpu_affinity', 'checker_cpu_affinity',
+  'bfd_cpu_affinity', 
+  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier',
+  'checker_log_all_failures', 'no_checker_emails', 'nftables', 'nftables_priority', 'nftables_ipvs', 'nftables_ipvs_priority',
+  'nftables_ipvs_start_fwmark', 'lvs_flush_on_stop', 'use_disk_copy_for_config', 'vrrp_notify_priority_changes',
+  'vrrp_down_timer_adverts', 'enable_console_log', 'lvs_process_name',
 ];
 
 export const GLOBAL_DEFS_TABLE: Table<GlobalDefs> = [

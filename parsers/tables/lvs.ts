@@ -170,7 +170,7 @@ const realServer: KeywordSpec<VirtualServer> = {
   render: (vs) => vs.realServers.map((rs): RenderLine => ({ words: ['real_server', rs.address, String(rs.port)], children: RS_TABLE.flatMap((s) => s.render(rs)) })),
 };
 
-const RAW_VS = ['persistence_engine', 'smtp_alert', 'ip_family', 'sorry_server_inhibit_unused'];
+const RAW_VS = ['persistence_engine', 'smtp_alert', 'ip_family'];
 
 export const VS_TABLE: Table<VirtualServer> = [
   seconds('delay_loop', 'delayLoopMs', 0.000001, 86400, 60_000),

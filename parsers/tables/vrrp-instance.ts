@@ -206,7 +206,7 @@ const acceptSpec: KeywordSpec<VrrpInstance> = {
 };
 
 const RAW_INSTANCE = ['use_ipvlan', 'native_ipv6', 'promote_secondaries', 'linkbeat_use_polling', 'debug', 'kernel_rx_buf_size',
-  'unicast_fault_no_peer', 'track_src_ip', 'garp_extra_if', 'track_bfd', 'old_unicast_checksum', 'unicast_ttl', 'mcast_ttl'];
+  'unicast_fault_no_peer', 'track_src_ip', 'garp_extra_if', 'track_bfd', 'old_unicast_checksum'];
 
 export const VRRP_INSTANCE_TABLE: Table<VrrpInstance> = [
   stateSpec,
