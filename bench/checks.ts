@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { loadavg } from 'node:os';
 import type { VirtualServerSpec, RealServerSpec, CheckerSpec } from '../src/check/spec.js';
 
 const SECONDS = Number(process.env.BENCH_CHECKS_SECONDS ?? 60);
@@ -107,6 +108,7 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
   // Let the warmup window pass (bootstrap 1 s + warmup = delay_loop) before measuring.
   await new Promise((r) => setTimeout(r, 1000 + DELAY_LOOP + 500));
   const u0 = await ask<Usage>(child, { cmd: 'usage' }, 'usage');
+  const parentCpu0 = process.cpuUsage();
   const endAt = performance.now() + SECONDS * 1000;
   let victims = 0;
   // Take a server down every 500 ms (never one already in flux), until the window ends.
@@ -121,6 +123,8 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
     await new Promise((r) => setTimeout(r, 500));
   }
   const u1 = await ask<Usage>(child, { cmd: 'usage' }, 'usage');
+  const parentCpu = process.cpuUsage(parentCpu0);
+  const load1 = loadavg()[0]!;
   // Give the last victims the full bound to be detected.
   const bound = DELAY_LOOP + RETRY * DELAY_BEFORE_RETRY + CONNECT_TIMEOUT;
   const waitUntil = performance.now() + bound + 1000;
@@ -152,6 +156,9 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
     detectMaxMs: Math.round(Math.max(...detections)),
     boundMs: bound,
     recoverMedianMs: Math.round(pct(recoveries, 50)),
+    // Context for the figures above: the listeners (this process) share the machine's cores.
+    listenerCpuPct: Math.round(((parentCpu.user + parentCpu.system) / 1000 / wall) * 1000) / 10,
+    loadAvg1: Math.round(load1 * 100) / 100,
   };
 }
 
@@ -160,7 +167,7 @@ for (const s of SCENARIOS) {
   const r = await scenario(s);
   results.push(r);
   console.log(`${String(r.scenario).padEnd(8)} rs=${r.realServers} ${r.seconds}s  ${r.probesPerSec} probes/s  CPU ${r.cpuPctOfOneCore}% of one core (user ${r.userPct}%, kernel ${r.systemPct}%)  RSS ${r.rssMiB} MiB (max ${r.maxRssMiB})  ` +
-    `down→event median ${r.detectMedianMs} ms p99 ${r.detectP99Ms} ms max ${r.detectMaxMs} ms (bound ${r.boundMs} ms; ${r.detected}/${r.downs} detected)  recover median ${r.recoverMedianMs} ms  start lateness ${r.meanStartLatenessMs} ms`);
+    `down→event median ${r.detectMedianMs} ms p99 ${r.detectP99Ms} ms max ${r.detectMaxMs} ms (bound ${r.boundMs} ms; ${r.detected}/${r.downs} detected)  recover median ${r.recoverMedianMs} ms  start lateness ${r.meanStartLatenessMs} ms  [listeners ${r.listenerCpuPct}% CPU, load ${r.loadAvg1}]`);
 }
 console.log(JSON.stringify({ bench: 'checks', results }));
 console.log('keepalived -C comparison: not run here — keepalived 2.2.7\'s checker exits at start without the ip_vs kernel module ("IPVS: Can\'t initialize ipvs", permanent error FATAL); this machine has none.');
