@@ -1,6 +1,8 @@
 // AddressManager: takes and releases VIPs, virtual_routes and virtual_rules as ONE `ip -batch`
-// transaction per family per transition (moving 500 VIPs is one process and one netlink burst,
-// not 500). Idempotent, because the engine re-applies after restarts and reloads:
+// transaction per transition (moving 500 VIPs is one process and one netlink burst, not 500).
+// ip infers the family of addresses and routes from the addresses on each line, but `ip rule`
+// defaults to IPv4 whatever it names; IPv6 rules (and IPv6 routes naming no IPv6 address) need
+// `ip -6`, so those go to a second, `-6` batch — only transitions with IPv6 rules pay for it. Idempotent, because the engine re-applies after restarts and reloads:
 // - addresses use `address replace` (adding an existing VIP is not an error);
 // - routes use `route replace`;
 // - rules are `rule del` + `rule add` (the kernel happily stores duplicate rules);
@@ -43,6 +45,8 @@ export interface AddressManagerCounters {
 
 interface BatchLine {
   family: IoFamily;
+  /** The line names no address ip could infer the family from, so it must run under `ip -6`. */
+  needsFamilyFlag: boolean;
   command: string;
   /** stderr text that means "already in the wanted state" for this line. */
   benign?: RegExp;
@@ -70,9 +74,14 @@ function cleanWords(words: string[]): string {
 /** The batch lines for a transaction, in a safe order (pure; exported for unit tests). */
 export function batchLines(tx: AddressTransaction): BatchLine[] {
   const lines: BatchLine[] = [];
-  for (const r of tx.removeRules ?? []) lines.push({ family: r.family, command: `rule del ${cleanWords(r.words)}`, benign: ABSENT_RULE });
-  for (const r of tx.removeRoutes ?? []) lines.push({ family: r.family, command: `route del ${cleanWords(r.words)}`, benign: ABSENT_ROUTE });
-  for (const v of tx.removeAddresses ?? []) lines.push({ family: vipFamily(v), command: `address del ${withPrefix(v)} dev ${v.dev}`, benign: ABSENT_ADDRESS });
+  const push = (l: Omit<BatchLine, 'needsFamilyFlag'>): void => {
+    // A route with an IPv6 literal (it has a ':') is inferred as IPv6; rules never are.
+    const inferred = !l.command.startsWith('rule ') && l.command.split(' ').some((w) => w.includes(':'));
+    lines.push({ ...l, needsFamilyFlag: l.family === 'ipv6' && !inferred });
+  };
+  for (const r of tx.removeRules ?? []) push({ family: r.family, command: `rule del ${cleanWords(r.words)}`, benign: ABSENT_RULE });
+  for (const r of tx.removeRoutes ?? []) push({ family: r.family, command: `route del ${cleanWords(r.words)}`, benign: ABSENT_ROUTE });
+  for (const v of tx.removeAddresses ?? []) push({ family: vipFamily(v), command: `address del ${withPrefix(v)} dev ${v.dev}`, benign: ABSENT_ADDRESS });
   for (const v of tx.addAddresses ?? []) {
     const fam = vipFamily(v);
     const parts = [`address replace ${withPrefix(v)} dev ${v.dev}`];
@@ -81,13 +90,13 @@ export function batchLines(tx: AddressTransaction): BatchLine[] {
     if (v.label) parts.push(`label ${v.label}`);
     // keepalived adds IPv6 VIPs with IFA_F_NODAD: a VIP must be usable the moment we are master.
     if (fam === 'ipv6') parts.push('nodad');
-    lines.push({ family: fam, command: parts.join(' ') });
+    push({ family: fam, command: parts.join(' ') });
   }
-  for (const r of tx.addRoutes ?? []) lines.push({ family: r.family, command: `route replace ${cleanWords(r.words)}` });
+  for (const r of tx.addRoutes ?? []) push({ family: r.family, command: `route replace ${cleanWords(r.words)}` });
   for (const r of tx.addRules ?? []) {
     const words = cleanWords(r.words);
-    lines.push({ family: r.family, command: `rule del ${words}`, benign: ABSENT_RULE });
-    lines.push({ family: r.family, command: `rule add ${words}` });
+    push({ family: r.family, command: `rule del ${words}`, benign: ABSENT_RULE });
+    push({ family: r.family, command: `rule add ${words}` });
   }
   return lines;
 }
@@ -125,7 +134,8 @@ export class AddressManager implements AddressPort {
   }
 
   /**
-   * Runs the transaction: one `ip -batch` per family involved. Resolves with the number of lines
+   * Runs the transaction: one `ip -batch` (plus one `ip -6 -batch` only for IPv6 rules and
+   * IPv6 routes that name no IPv6 address). Resolves with the number of lines
    * that changed something; rejects with AddressBatchError listing every real failure (the rest
    * of the batch has still been applied).
    */
@@ -133,10 +143,10 @@ export class AddressManager implements AddressPort {
     const lines = batchLines(tx);
     const failures: { command: string; error: string }[] = [];
     let changed = 0;
-    for (const family of ['ipv4', 'ipv6'] as const) {
-      const mine = lines.filter((l) => l.family === family);
+    for (const flagged of [false, true]) {
+      const mine = lines.filter((l) => l.needsFamilyFlag === flagged);
       if (mine.length === 0) continue;
-      const { stderr, spawnError } = await this.runBatch(family, mine.map((l) => l.command).join('\n') + '\n');
+      const { stderr, spawnError } = await this.runBatch(flagged, mine.map((l) => l.command).join('\n') + '\n');
       this.counters.batches += 1;
       this.counters.commands += mine.length;
       if (spawnError) {
@@ -161,8 +171,8 @@ export class AddressManager implements AddressPort {
     return { changed };
   }
 
-  private runBatch(family: IoFamily, input: string): Promise<{ stderr: string; spawnError?: string }> {
-    const args = [...(this.netns ? ['-n', this.netns] : []), family === 'ipv6' ? '-6' : '-4', '-force', '-batch', '-'];
+  private runBatch(ipv6Only: boolean, input: string): Promise<{ stderr: string; spawnError?: string }> {
+    const args = [...(this.netns ? ['-n', this.netns] : []), ...(ipv6Only ? ['-6'] : []), '-force', '-batch', '-'];
     return new Promise((resolve) => {
       const child = spawn('ip', args, { stdio: ['pipe', 'ignore', 'pipe'] });
       let stderr = '';

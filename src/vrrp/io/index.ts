@@ -13,7 +13,8 @@
  * Addresses:
  * - `new AddressManager(netns?)` implements the engine's `AddressPort` (`apply(add, del)`);
  *   `transact({addAddresses, removeAddresses, addRoutes, removeRoutes, addRules, removeRules})`
- *   runs one `ip -force -batch -` per family, idempotent, rejects with AddressBatchError;
+ *   runs one `ip -force -batch -` (a second `ip -6` one only for IPv6 rules), idempotent,
+ *   rejects with AddressBatchError;
  *   `removeStale({...remove*})` for start-up clean-up; `counters`.
  *   Routes/rules are `{family, words}` with the config model's `VirtualRoute.words` /
  *   `VirtualRule.words` (keepalived-only `no_track` is dropped).

@@ -45,12 +45,14 @@ describe('AddressManager', { skip: rootSkipReason() }, () => {
   });
   after(() => lab.cleanup());
 
-  test('one batch per family adds every VIP form, routes and rules', async () => {
+  test('one batch adds every VIP form and routes of both families, IPv4 rules; IPv6 rules in a second', async () => {
     const am = new AddressManager(ns);
     const r = await am.transact(tx);
     // 3 addresses, 2 routes, 2 rules (the "rule del" before each "rule add" found nothing to remove)
     assert.equal(r.changed, 3 + 2 + 2);
     assert.equal(am.counters.batches, 2);
+    await am.transact({ addAddresses: tx.addAddresses!, addRoutes: tx.addRoutes! });
+    assert.equal(am.counters.batches, 3, 'VIPs and routes of both families: one process');
     const a = await addrs('v0');
     const vip = a.find((x) => x.local === '10.80.0.10');
     assert.deepEqual({ p: vip?.prefixlen, b: vip?.broadcast, s: vip?.scope, l: vip?.label }, { p: 24, b: '10.80.0.255', s: 'global', l: 'v0:vip' });
@@ -71,6 +73,16 @@ describe('AddressManager', { skip: rootSkipReason() }, () => {
     assert.equal((await addrs('v0')).filter((x) => x.local === '10.80.0.10').length, 1);
     assert.equal((await rules('-4')).length, 1);
     assert.equal((await rules('-6')).length, 1);
+  });
+
+  test('an IPv6 rule without addresses goes to an ip -6 batch', async () => {
+    const am = new AddressManager(ns);
+    const fw: AddressTransaction = { addRules: [{ family: 'ipv6', words: ['fwmark', '7', 'table', '100'] }] };
+    await am.transact(fw);
+    assert.equal((await rules('-6')).filter((l) => l.includes('fwmark 0x7')).length, 1);
+    assert.equal((await rules('-4')).filter((l) => l.includes('fwmark 0x7')).length, 0);
+    await am.transact({ removeRules: fw.addRules! });
+    assert.equal((await rules('-6')).filter((l) => l.includes('fwmark 0x7')).length, 0);
   });
 
   test('removal, and removing what is absent is not an error', async () => {

@@ -14,6 +14,7 @@ test('batch lines: removals first, every VIP form, rules re-added idempotently',
     removeRoutes: [{ family: 'ipv4', words: ['192.168.8.0/24', 'dev', 'eth0'] }],
     addRules: [{ family: 'ipv6', words: ['from', 'fd00::10', 'table', '100'] }],
   });
+  assert.deepEqual(lines.filter((l) => l.needsFamilyFlag).map((l) => l.command), ['rule del from fd00::10 table 100', 'rule add from fd00::10 table 100']);
   assert.deepEqual(lines.map((l) => `${l.family} ${l.command}`), [
     'ipv4 route del 192.168.8.0/24 dev eth0',
     'ipv4 address del 10.0.0.12/32 dev eth0',
@@ -23,6 +24,21 @@ test('batch lines: removals first, every VIP form, rules re-added idempotently',
     'ipv4 route replace 192.168.9.0/24 via 10.0.0.1',
     'ipv6 rule del from fd00::10 table 100',
     'ipv6 rule add from fd00::10 table 100',
+  ]);
+});
+
+test('IPv6 rules, and IPv6 routes without an IPv6 address, need ip -6', () => {
+  const lines = batchLines({
+    addRules: [{ family: 'ipv6', words: ['fwmark', '1', 'table', '100'] }, { family: 'ipv4', words: ['fwmark', '1', 'table', '100'] }],
+    addRoutes: [{ family: 'ipv6', words: ['default', 'via', 'fe80::1', 'dev', 'eth0'] }, { family: 'ipv6', words: ['default', 'dev', 'eth0'] }],
+  });
+  assert.deepEqual(lines.map((l) => [l.command, l.needsFamilyFlag]), [
+    ['route replace default via fe80::1 dev eth0', false],
+    ['route replace default dev eth0', true],
+    ['rule del fwmark 1 table 100', true],
+    ['rule add fwmark 1 table 100', true],
+    ['rule del fwmark 1 table 100', false],
+    ['rule add fwmark 1 table 100', false],
   ]);
 });
 
