@@ -8,6 +8,10 @@ import type { Stmt } from '../tree.js';
 
 type AnyChecker = Checker & Record<string, unknown>;
 
+/** keepalived's limits: checker timers are 32-bit microseconds, delay_loop 64-bit. */
+export const MAX_TIMER_S = 4294.967295;
+export const MAX_DELAY_LOOP_S = 18446744073709.551614;
+
 function ipSpec<T extends CheckerCommon>(keyword: string, field: 'connectIp' | 'bindto'): KeywordSpec<T> {
   return {
     keyword,
@@ -29,11 +33,11 @@ function commonSpecs<T extends CheckerCommon>(): KeywordSpec<T>[] {
     int('bind_port', 'bindPort', 0, 65535),
     str('bind_if', 'bindIf'),
     int('fwmark', 'fwmark', 0, 0xffffffff),
-    seconds('connect_timeout', 'connectTimeoutMs', 0.000001, 86400),
+    seconds('connect_timeout', 'connectTimeoutMs', 0.000001, MAX_TIMER_S),
     int('retry', 'retry', 0, 65535),
-    seconds('delay_before_retry', 'delayBeforeRetryMs', 0, 86400),
-    seconds('warmup', 'warmupMs', 0, 86400),
-    seconds('delay_loop', 'delayLoopMs', 0.000001, 86400),
+    seconds('delay_before_retry', 'delayBeforeRetryMs', 0, MAX_TIMER_S),
+    seconds('warmup', 'warmupMs', 0, MAX_TIMER_S),
+    seconds('delay_loop', 'delayLoopMs', 0.000001, MAX_DELAY_LOOP_S),
     flag('alpha', 'alpha', undefined),
     raw<T>('log_all_failures'),
   ];
@@ -58,7 +62,13 @@ function parseUrl(ctx: ParseCtx, stmt: Stmt, loc: SourceLoc): HttpUrl | undefine
     if (ctx.stopped) return undefined;
     const k = c.keyword.text;
     if (k === 'path') { if (!needArgs(ctx, c, 1)) return undefined; url.path = c.args[0]!.text; hasPath = true; }
-    else if (k === 'digest') { if (!needArgs(ctx, c, 1)) return undefined; url.digest = c.args[0]!.text.toLowerCase(); }
+    else if (k === 'digest') {
+      if (!needArgs(ctx, c, 1)) return undefined;
+      const d = c.args[0]!.text;
+      // An MD5 digest: 32 hex digits (keepalived rejects any other length).
+      if (!/^[0-9a-fA-F]{32}$/.test(d)) ctx.sink.warning('invalid-digest', `digest '${d}' must be 32 hex digits (an MD5 sum) - ignored`, c.args[0]!.loc);
+      else url.digest = d.toLowerCase();
+    }
     else if (k === 'status_code') {
       if (!needArgs(ctx, c, 1)) return undefined;
       try {
@@ -130,7 +140,7 @@ const userSpec: KeywordSpec<MiscCheck> = {
 const MISC_TABLE: Table<MiscCheck> = [
   ...commonSpecs<MiscCheck>(),
   str('misc_path', 'miscPath', true),
-  seconds('misc_timeout', 'miscTimeoutMs', 0.000001, 86400),
+  seconds('misc_timeout', 'miscTimeoutMs', 0.000001, MAX_TIMER_S),
   flag('misc_dynamic', 'miscDynamic'),
   userSpec,
 ];

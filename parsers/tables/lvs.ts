@@ -3,7 +3,7 @@ import type { CheckerType, Family, LbKind, RealServer, SorryServer, SourceLoc, V
 import { familyOf } from '../addresses.js';
 import { applyTable, enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type RenderLine, type Table } from '../keyword-table.js';
 import type { Stmt } from '../tree.js';
-import { CHECKER_TYPES, parseChecker, renderCheckerBody } from './checkers.js';
+import { CHECKER_TYPES, MAX_DELAY_LOOP_S, MAX_TIMER_S, parseChecker, renderCheckerBody } from './checkers.js';
 
 export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const;
 export const LB_KINDS = ['NAT', 'DR', 'TUN'] as const;
@@ -124,11 +124,11 @@ const RS_TABLE_BASE: Table<RealServer> = [
   flag('inhibit_on_failure', 'inhibitOnFailure', undefined),
   str('notify_up', 'notifyUp', true),
   str('notify_down', 'notifyDown', true),
-  seconds('delay_loop', 'delayLoopMs', 0.000001, 86400),
+  seconds('delay_loop', 'delayLoopMs', 0.000001, MAX_DELAY_LOOP_S),
   int('retry', 'retry', 0, 65535),
-  seconds('delay_before_retry', 'delayBeforeRetryMs', 0, 86400),
-  seconds('warmup', 'warmupMs', 0, 86400),
-  seconds('connect_timeout', 'connectTimeoutMs', 0.000001, 86400),
+  seconds('delay_before_retry', 'delayBeforeRetryMs', 0, MAX_TIMER_S),
+  seconds('warmup', 'warmupMs', 0, MAX_TIMER_S),
+  seconds('connect_timeout', 'connectTimeoutMs', 0.000001, MAX_TIMER_S),
   flag('alpha', 'alpha', undefined),
   enumOf('lvs_method', 'lbKind', LB_KINDS),
   raw<RealServer>('uthreshold'),
@@ -173,7 +173,7 @@ const realServer: KeywordSpec<VirtualServer> = {
 const RAW_VS = ['persistence_engine', 'smtp_alert', 'ip_family'];
 
 export const VS_TABLE: Table<VirtualServer> = [
-  seconds('delay_loop', 'delayLoopMs', 0.000001, 86400, 60_000),
+  seconds('delay_loop', 'delayLoopMs', 0.000001, MAX_DELAY_LOOP_S, 60_000),
   lbAlgo('lb_algo'),
   { ...lbAlgo('lvs_sched'), render: () => [] },
   lbKind('lb_kind'),
@@ -194,9 +194,9 @@ export const VS_TABLE: Table<VirtualServer> = [
   flag('sorry_server_inhibit', 'sorryServerInhibit'),
   flag('inhibit_on_failure', 'inhibitOnFailure'),
   int('retry', 'retry', 0, 65535),
-  seconds('delay_before_retry', 'delayBeforeRetryMs', 0, 86400),
-  seconds('warmup', 'warmupMs', 0, 86400),
-  seconds('connect_timeout', 'connectTimeoutMs', 0.000001, 86400),
+  seconds('delay_before_retry', 'delayBeforeRetryMs', 0, MAX_TIMER_S),
+  seconds('warmup', 'warmupMs', 0, MAX_TIMER_S),
+  seconds('connect_timeout', 'connectTimeoutMs', 0.000001, MAX_TIMER_S),
   ...['flag-1', 'flag-2', 'flag-3', 'sh-port', 'sh-fallback', 'mh-port', 'mh-fallback'].map(schedFlag),
   realServer,
   ...RAW_VS.map((k) => raw<VirtualServer>(k)),

@@ -38,11 +38,13 @@ function checkInstance(sink: DiagnosticSink, cfg: KeepalivedConfig, v: VrrpInsta
     sink.warning('ah-master', `${who}: 'state MASTER' is incompatible with AH authentication - state set to BACKUP`, v.loc);
     v.state = 'BACKUP';
   }
-  const fams = new Set(v.virtualIpaddresses.map((a) => a.family));
-  if (fams.size > 1) {
-    const second = v.virtualIpaddresses.find((a) => a.family !== v.virtualIpaddresses[0]!.family)!;
-    sink.error('vip-family-mix', `${who}: virtual_ipaddress mixes IPv4 and IPv6 (put the other family in virtual_ipaddress_excluded)`, second.loc);
-  }
+  const first = v.virtualIpaddresses[0]?.family;
+  // keepalived keeps the first address's family and ignores the others (like it, we drop them).
+  v.virtualIpaddresses = v.virtualIpaddresses.filter((a) => {
+    if (a.family === first) return true;
+    sink.error('vip-family-mix', `${who}: ${a.address} is ${a.family === 'inet6' ? 'IPv6' : 'IPv4'} but the instance's first virtual_ipaddress is not - address ignored (put it in virtual_ipaddress_excluded)`, a.loc);
+    return false;
+  });
   if (v.virtualIpaddresses[0]) v.family = v.virtualIpaddresses[0].family;
   if (v.virtualIpaddresses.length === 0) sink.warning('no-vip', `${who}: no virtual_ipaddress - at least one is sensible`, v.loc);
   if (v.unicastSrcIp !== undefined && v.unicastPeers.length === 0) {
@@ -119,8 +121,8 @@ function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void 
     }
     const total = vs.realServers.reduce((s, r) => s + r.weight, 0);
     if (vs.quorum > total && vs.realServers.length > 0) {
-      sink.warning('quorum-unreachable', `virtual_server ${vsName(vs.key)}: quorum ${vs.quorum} exceeds the total weight of its real servers (${total}) - quorum reduced to ${Math.max(1, total)}`, vs.loc);
-      vs.quorum = Math.max(1, total);
+      sink.warning('quorum-unreachable', `virtual_server ${vsName(vs.key)}: quorum ${vs.quorum} exceeds the total weight of its real servers (${total}) - quorum reduced to ${total}`, vs.loc);
+      vs.quorum = total;
     }
     return true;
   });
