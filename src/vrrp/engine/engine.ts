@@ -61,6 +61,8 @@ export interface EngineStatus {
   syncGroups: Array<{ name: string; state: VrrpState; members: string[] }>;
   scripts: Array<{ name: string; status: ScriptStatus; results: number }>;
   files: Array<{ name: string; value: number }>;
+  /** Configured instances that could not be started, with the reason. */
+  notRunning: Array<{ name: string; reason: string }>;
 }
 
 export interface EngineCounters {
@@ -98,6 +100,7 @@ export class VrrpEngine {
   private keepVipsOnStop = false;
   private phase: 'new' | 'running' | 'stopped' = 'new';
   private unknownScriptResults = 0;
+  private readonly notRunning = new Map<string, string>();
 
   constructor(private config: EngineConfig, private readonly deps: EngineDeps) {
     this.log = deps.log ?? (() => {});
@@ -133,12 +136,14 @@ export class VrrpEngine {
     const facts = await this.gatherFacts(this.config.instances);
     // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
     // drop them all now; instances that become MASTER at once re-add theirs in the same batch.
+    // (Only on interfaces that exist: there is nothing to clean on a missing one.)
+    const present = this.config.instances.filter((s) => facts.get(s.interface) !== undefined);
     this.batcher.change({
-      delVips: this.config.instances.flatMap((s) => [...s.vips, ...s.excludedVips]),
-      delRoutes: this.config.instances.flatMap((s) => s.routes ?? []),
-      delRules: this.config.instances.flatMap((s) => s.rules ?? []),
+      delVips: present.flatMap((s) => [...s.vips, ...s.excludedVips].filter((v) => facts.get(v.dev) !== undefined)),
+      delRoutes: present.flatMap((s) => s.routes ?? []),
+      delRules: present.flatMap((s) => s.rules ?? []),
     });
-    for (const spec of this.config.instances) this.createRuntime(spec, facts.get(spec.interface));
+    for (const spec of this.config.instances) this.tryCreateRuntime(spec, facts.get(spec.interface));
     this.buildGroups();
     const now = this.clock();
     for (const rt of this.runtimes.values()) this.retrack(rt, now, true);
@@ -183,6 +188,7 @@ export class VrrpEngine {
     if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
     const facts = await this.gatherFacts(config.instances);
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
+    for (const name of [...this.notRunning.keys()]) if (!next.has(name)) this.notRunning.delete(name);
     const now = this.clock();
     this.dropGroups();
     for (const [name, rt] of [...this.runtimes]) {
@@ -194,7 +200,11 @@ export class VrrpEngine {
     for (const spec of config.instances) {
       const rt = this.runtimes.get(spec.vrrp.name);
       const fresh = this.withPrimary(spec, facts.get(spec.interface));
-      if (!rt) { started.push(this.createRuntime(spec, facts.get(spec.interface))); continue; }
+      if (!rt) {
+        const created = this.tryCreateRuntime(spec, facts.get(spec.interface));
+        if (created) started.push(created);
+        continue;
+      }
       if (JSON.stringify(fresh) === JSON.stringify(rt.spec)) continue;
       rt.spec = fresh;
       this.deliver(rt, { type: 'reload', spec: fresh.vrrp }, now);
@@ -223,6 +233,7 @@ export class VrrpEngine {
       syncGroups: [...this.groups.values()].map((g) => ({ name: g.spec.name, state: g.group.state, members: [...g.spec.members] })),
       scripts: [...this.scripts.values()].map((s) => ({ name: s.def.name, status: s.state.status, results: s.results })),
       files: (this.config.files ?? []).map((f) => ({ name: f.name, value: this.files.value(f.name) })),
+      notRunning: [...this.notRunning].map(([name, reason]) => ({ name, reason })),
     };
   }
 
@@ -248,7 +259,7 @@ export class VrrpEngine {
     const out = new Map<string, InterfaceFacts | undefined>();
     for (const n of names) {
       const f = await this.deps.link.facts(n);
-      if (!f) this.log('warn', `interface ${n} does not exist: instances on or tracking it stay in FAULT`, { interface: n });
+      if (!f) this.log('warn', `interface ${n} does not exist: instances on it cannot start, instances tracking it stay in FAULT`, { interface: n });
       out.set(n, f);
       this.links.set(n, f?.up ?? false);
     }
@@ -263,6 +274,22 @@ export class VrrpEngine {
     // the unspecified address keeps the tie-break well defined.
     const primaryAddress = fromIf ?? (spec.vrrp.family === 'ipv4' ? '0.0.0.0' : '::');
     return { ...spec, vrrp: { ...spec.vrrp, primaryAddress } };
+  }
+
+  /**
+   * An instance whose socket cannot be opened (interface missing, no permission) is not run; it is
+   * listed in status().notRunning with the reason, and the other instances carry on.
+   */
+  private tryCreateRuntime(spec: EngineInstanceSpec, facts: InterfaceFacts | undefined): InstanceRuntime | undefined {
+    try {
+      const rt = this.createRuntime(spec, facts);
+      this.notRunning.delete(spec.vrrp.name);
+      return rt;
+    } catch (err) {
+      this.notRunning.set(spec.vrrp.name, (err as Error).message);
+      this.log('error', `vrrp_instance ${spec.vrrp.name} not started: ${(err as Error).message}`, { instance: spec.vrrp.name });
+      return undefined;
+    }
   }
 
   private createRuntime(specIn: EngineInstanceSpec, facts: InterfaceFacts | undefined): InstanceRuntime {
