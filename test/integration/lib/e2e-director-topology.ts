@@ -20,8 +20,6 @@ export interface DirectorNode {
   ns: string;
   frontAddr: string;
   backAddr: string;
-  frontMac: string;
-  backMac: string;
 }
 
 export interface RealServerNode {
@@ -40,11 +38,6 @@ export interface E2eTopology {
 
 // Prints "ready" once listening so the test knows the server is up before relying on it.
 const SERVER = `require('http').createServer((q, s) => s.end(process.argv[1])).listen(${RS_PORT}, () => console.log('ready'))`;
-
-async function macOf(lab: NetnsLab, ns: string, ifname: string): Promise<string> {
-  const r = await lab.ip(ns, ['-j', 'link', 'show', ifname]);
-  return (JSON.parse(r.stdout) as Array<{ address: string }>)[0]!.address;
-}
 
 /** Builds the namespaces and links; real servers are not started yet (see startRealServer). */
 export async function buildE2eTopology(lab: NetnsLab, directorCount: number): Promise<E2eTopology> {
@@ -68,7 +61,7 @@ export async function buildE2eTopology(lab: NetnsLab, directorCount: number): Pr
     await lab.addAddr(ns, 'eth1', `${backAddr}/24`);
     // A NAT director routes the real servers' replies back to the client.
     await lab.exec(ns, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
-    directors.push({ ns, frontAddr, backAddr, frontMac: await macOf(lab, ns, 'eth0'), backMac: await macOf(lab, ns, 'eth1') });
+    directors.push({ ns, frontAddr, backAddr });
   }
 
   const realServers: RealServerNode[] = [];
