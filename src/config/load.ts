@@ -32,7 +32,7 @@ export interface LoadOptions {
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const abs = resolve(file);
   const sink = new DiagnosticSink();
-  const configId = opts.configId ?? hostname().split('.')[0]!;
+  const configId = opts.configId ?? hostname();
   let model: KeepalivedConfig | undefined;
   let stopped = false;
   if (isYamlFile(abs)) {
