@@ -5,11 +5,23 @@
 // shell-like escapes \a \b \E \f \n \r \t \v \nnn \xXX \cC and \C are decoded.
 import type { SourceLoc } from '../src/config/model.js';
 
-export interface Token {
-  text: string;
-  loc: SourceLoc;
-  /** Some part of the word was quoted (a quoted "{" is not a brace). */
-  quoted: boolean;
+/**
+ * One word. The location is kept flat (one object per token: big configurations have hundreds of
+ * thousands of them) and `loc` builds a fresh SourceLoc when asked for one.
+ */
+export class Token {
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    /** Some part of the word was quoted (a quoted "{" is not a brace). */
+    readonly quoted: boolean,
+  ) {}
+
+  get loc(): SourceLoc {
+    return { file: this.file, line: this.line, col: this.col };
+  }
 }
 
 export class UnterminatedQuoteError extends Error {
@@ -57,9 +69,9 @@ export function tokenizeLine(line: string, file: string, lineNo: number, colBase
       continue;
     }
     if (ch === '#' || ch === '!') break;
-    const loc: SourceLoc = { file, line: lineNo, col: colBase + i + 1 };
+    const col = colBase + i + 1;
     if (ch === '{' || ch === '}') {
-      out.push({ text: ch, loc, quoted: false });
+      out.push(new Token(ch, file, lineNo, col, false));
       i++;
       continue;
     }
@@ -98,7 +110,7 @@ export function tokenizeLine(line: string, file: string, lineNo: number, colBase
           text += d;
           i++;
         }
-        if (!closed) onUnterminated?.(loc);
+        if (!closed) onUnterminated?.({ file, line: lineNo, col });
         continue;
       }
       // A comment character inside a word (a password, a URL fragment) is part of the word.
@@ -106,7 +118,7 @@ export function tokenizeLine(line: string, file: string, lineNo: number, colBase
       text += c;
       i++;
     }
-    out.push({ text, loc, quoted });
+    out.push(new Token(text, file, lineNo, col, quoted));
   }
   return out;
 }

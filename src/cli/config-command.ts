@@ -4,7 +4,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { renderConf } from '../../parsers/render-conf.js';
-import { isYamlFile, modelToYaml } from '../../parsers/yaml-form.js';
 import { loadConfig } from '../config/load.js';
 import { DEFAULT_CONFIG_FILE } from '../config/model.js';
 import { diagnosticsText } from './config-test.js';
@@ -47,6 +46,8 @@ export async function runConfigCommand(argv: string[]): Promise<number> {
     (o.help ? process.stdout : process.stderr).write(USAGE);
     return o.help ? 0 : 2;
   }
+  // Loaded here, not at the top: `ka-ts -t` imports this module and should not pay for yaml.
+  const { isYamlFile, modelToYaml } = await import('../../parsers/yaml-form.js');
   const configId = o['config-id'];
   // Converting is for a file that may be meant for another host: no interface/script checks.
   const r = await loadConfig(o.file, { ...(configId !== undefined ? { configId } : {}), skipHostChecks: verb === 'convert' });

@@ -9,7 +9,8 @@ import { fsAccess } from './fs-access.js';
 import { checkAgainstHost, type HostFacts } from './host-checks.js';
 import type { KeepalivedConfig } from './model.js';
 import { validateModel } from './validate.js';
-import { isYamlFile, parseYamlConfig } from '../../parsers/yaml-form.js';
+/** The YAML form is chosen by extension (the yaml module is loaded only then). */
+const isYamlFile = (path: string): boolean => /\.ya?ml$/i.test(path);
 import { resolve } from 'node:path';
 
 export type ConfigExitCode = 0 | 2 | 4 | 5 | 6;
@@ -41,6 +42,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
       sink.error('file-not-found', `configuration file ${abs} cannot be read`, undefined, 4);
       return { model: undefined, diagnostics: sink.items, exitCode: 4 };
     }
+    const { parseYamlConfig } = await import('../../parsers/yaml-form.js');
     model = parseYamlConfig(abs, text, sink);
   } else {
     const r = parseConf(abs, { configId, access: fsAccess }, sink);
