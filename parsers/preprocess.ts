@@ -45,7 +45,9 @@ class Preprocessor {
 
   processFile(path: string, from?: SourceLoc): boolean {
     if (this.stack.includes(path)) {
-      this.sink.error('include-cycle', `include cycle: ${[...this.stack.slice(this.stack.indexOf(path)), path].join(' -> ')}`, from);
+      // keepalived recurses until it runs out of file descriptors, then skips the file and still
+      // exits 0: report the cycle plainly without changing that verdict.
+      this.sink.warning('include-cycle', `include cycle: ${[...this.stack.slice(this.stack.indexOf(path)), path].join(' -> ')} - not followed`, from, 0);
       return true;
     }
     const text = this.opts.access.readFile(path);
@@ -105,6 +107,12 @@ class Preprocessor {
       if ((m[1] === '^') === matches) return;
       const bodyStart = raw.length - m[3]!.length;
       this.processLine(' '.repeat(bodyStart) + m[3]!, file, lineNo, colBase);
+      return;
+    }
+    // A definition can also come out of a conditional line or a ~SEQ body.
+    const def = /^\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(rest);
+    if (def) {
+      this.defs.set(def[1]!, def[2]!.trim());
       return;
     }
     let text = raw;
@@ -169,7 +177,8 @@ class Preprocessor {
     if (files.length === 0) {
       // Plain `include` tolerates no match (keepalived: "does not produce config errors").
       if (kind === 'include') this.sink.warning('include-no-match', `include '${pattern}' matches no file`, loc, 0);
-      else this.sink.error('include-no-match', `${kind} '${pattern}' matches no file`, loc);
+      // The checking variants fail the config test with keepalived's code 6 when nothing matches.
+      else this.sink.error('include-no-match', `${kind} '${pattern}' matches no file`, loc, 6);
       return;
     }
     for (const f of files) {

@@ -45,6 +45,10 @@ const CASES: Record<string, string> = {
   'zero-delay-loop': vs('10.0.0.1 80', ' delay_loop 0\n real_server 10.0.0.2 80 {\n }'),
   'no-protocol': 'virtual_server 10.0.0.1 80 {\n lb_algo rr\n lb_kind NAT\n real_server 10.0.0.2 80 {\n }\n}\n',
   'misc-check-found': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path "/usr/bin/true x"\n }\n }'),
+  'include-missing': 'include /nonexistent/*.conf\n',
+  'includea-missing': 'includea /nonexistent/*.conf\n',
+  'self-include': 'include self-include.conf\n',
+  'seq-definition': '$A=1\n$B=$A$A\nglobal_defs {\n router_id ${B}\n}\n~SEQ(N,1,3) $X=$N\n',
   'misc-check-missing': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path /nonexistent/x.sh\n }\n }'),
 };
 

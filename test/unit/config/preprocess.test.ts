@@ -32,7 +32,7 @@ test('include cycles are reported, not followed forever', () => {
 
 test('include with no match: plain include tolerates it, includea does not', () => {
   const r = lines({ '/k/main.conf': 'include none/*.conf\nincludea none/*.conf' });
-  assert.deepEqual(r.sink.items.map((d) => [d.code, d.exitClass]), [['include-no-match', 0], ['include-no-match', 5]]);
+  assert.deepEqual(r.sink.items.map((d) => [d.code, d.exitClass]), [['include-no-match', 0], ['include-no-match', 6]]);
 });
 
 test('@id and @^id conditional lines', () => {
