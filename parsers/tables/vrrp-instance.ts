@@ -139,9 +139,10 @@ const stateSpec: KeywordSpec<VrrpInstance> = {
   keyword: 'state',
   handle(ctx, stmt, v) {
     if (!needArgs(ctx, stmt, 1)) return;
-    const s = stmt.args[0]!.text.toUpperCase();
+    // Case matters to keepalived: 'master' is an unknown state.
+    const s = stmt.args[0]!.text;
     if (s === 'MASTER' || s === 'BACKUP') v.state = s;
-    else ctx.sink.warning('invalid-state', `vrrp_instance ${v.name}: state '${stmt.args[0]!.text}' is not MASTER or BACKUP - BACKUP used`, stmt.args[0]!.loc);
+    else ctx.sink.warning('invalid-state', `vrrp_instance ${v.name}: state '${s}' is not MASTER or BACKUP (upper case) - BACKUP used`, stmt.args[0]!.loc);
   },
   render: (v) => (v.state === 'BACKUP' ? [] : [line('state', v.state)]),
 };

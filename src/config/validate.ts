@@ -21,6 +21,9 @@ function checkInstance(sink: DiagnosticSink, cfg: KeepalivedConfig, v: VrrpInsta
     sink.error('missing-vrid', `${who}: virtual_router_id is not set (1-255) - instance removed`, v.loc);
     return false;
   }
+  if (v.interface === undefined) {
+    sink.warning('no-interface', `${who}: no 'interface' - keepalived cannot run this instance on any interface`, v.loc);
+  }
   const version = v.version ?? cfg.globalDefs.vrrpVersion;
   if (version === 2 && v.advertIntMs % 1000 !== 0) {
     const rounded = Math.max(1000, Math.round(v.advertIntMs / 1000) * 1000);
@@ -100,6 +103,9 @@ function checkSyncGroups(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
       sink.warning('sync-group-empty', `vrrp_sync_group ${g.name} has no vrrp_instance - removed`, g.loc);
       return false;
     }
+    if (g.group.length === 1) {
+      sink.warning('sync-group-single', `vrrp_sync_group ${g.name} has only one vrrp_instance (${g.group[0]}) - a sync group synchronises two or more`, g.loc);
+    }
     g.trackScripts = checkTrackRefs(sink, `vrrp_sync_group ${g.name}`, g.trackScripts, new Set(cfg.vrrpScripts.map((s) => s.name)), 'track script');
     return true;
   });
@@ -116,7 +122,12 @@ function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void 
       });
     }
     if (vs.key.kind === 'group' && !groups.has(vs.key.group)) {
-      sink.error('undefined-vs-group', `virtual_server group ${vs.key.group}: no virtual_server_group ${vs.key.group} is defined - virtual server removed`, vs.loc);
+      // keepalived says nothing and builds no service from it; say it, without changing its verdict.
+      sink.warning('undefined-vs-group', `virtual_server group ${vs.key.group}: no virtual_server_group ${vs.key.group} is defined - this virtual server creates no service`, vs.loc, 0);
+      return false;
+    }
+    if (vs.realServers.length === 0) {
+      sink.warning('no-real-servers', `virtual_server ${vsName(vs.key)} has no real_server - ignored`, vs.loc);
       return false;
     }
     const total = vs.realServers.reduce((s, r) => s + r.weight, 0);

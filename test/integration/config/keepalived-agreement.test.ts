@@ -49,6 +49,14 @@ const CASES: Record<string, string> = {
   'includea-missing': 'includea /nonexistent/*.conf\n',
   'self-include': 'include self-include.conf\n',
   'seq-definition': '$A=1\n$B=$A$A\nglobal_defs {\n router_id ${B}\n}\n~SEQ(N,1,3) $X=$N\n',
+  'lowercase-state': inst(` state master\n${vip}`),
+  'lowercase-lb-kind': vs('10.0.0.1 80', '').replace('lb_kind NAT', 'lb_kind dr'),
+  'lowercase-protocol': vs('10.0.0.1 80', '').replace('protocol TCP', 'protocol tcp'),
+  'single-member-sync-group': `${inst(vip)}vrrp_sync_group G {\n group {\n VI_1\n }\n}\n`,
+  'no-interface': `vrrp_instance VI_1 {\n virtual_router_id 51\n${vip}}\n`,
+  'zero-advert-int': inst(` advert_int 0\n${vip}`),
+  'undefined-vs-group': 'virtual_server group G {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n}\n',
+  'bad-scheduler': vs('10.0.0.1 80', '').replace('lb_algo rr', 'lb_algo wlcx'),
   'misc-check-missing': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path /nonexistent/x.sh\n }\n }'),
 };
 
