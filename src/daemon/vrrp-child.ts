@@ -6,10 +6,6 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { VrrpEngine, type EngineLog } from '../vrrp/engine/engine.js';
 import type { EngineConfig } from '../vrrp/engine/engine-spec.js';
 import { TrackScriptRunner } from '../vrrp/engine/track-script-runner.js';
-import { RawSocketTransport } from '../vrrp/engine/raw-socket-transport.js';
-import { IpBatchAddresses } from '../vrrp/engine/ip-batch-addresses.js';
-import { IpLinkPort } from '../vrrp/engine/ip-link-port.js';
-import { Announcer } from '../vrrp/engine/announcer.js';
 import { setupNotify } from '../ops/notify-setup.js';
 import { TransitionTracker } from '../ops/transition-tracker.js';
 import { vrrpSnapshotPart } from '../ops/vrrp-snapshot.js';
@@ -18,6 +14,7 @@ import { readChildOptions } from './child-options.js';
 import { ParentRpc } from './child-rpc.js';
 import { createDaemonLogger } from './logger.js';
 import { engineConfigFromModel, trackScriptRunsFromModel } from './vrrp-from-config.js';
+import { selectEngineIo } from '../vrrp/engine/io-selection.js';
 
 const opts = readChildOptions();
 process.title = 'ka-ts: vrrp';
@@ -49,21 +46,16 @@ async function main(): Promise<void> {
 
   const recorded = tracker.wrap(notify.runner);
   let rpc: ParentRpc | undefined;
-  const link = new IpLinkPort();
-  const macs = new Map<string, string>();
-  const announcer = new Announcer((n) => macs.get(n), (n) => link.ifindex(n), (m) => log.warn(m));
+  // Native I/O (raw sockets, AF_PACKET GARP, batched ip) when the addon is built; otherwise the
+  // engine's basic I/O, which the log names.
+  const ports = selectEngineIo((m) => log.warn(m));
+  if (ports.kind !== 'native') log.warn('native addon not built: VRRP runs on the basic I/O (GARP through a helper process, no IPv6 hop-limit check); run `npm run build:native`');
+  ports.prepare([...new Set(model.vrrpInstances.map((i) => (i.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const)))]);
   const engine = new VrrpEngine(engineConfigFromModel(model, (w) => log.warn(w)), {
-    transport: new RawSocketTransport((n) => link.ifindex(n)),
-    addresses: new IpBatchAddresses(),
-    announce: announcer,
-    link: {
-      facts: async (n: string) => {
-        const f = await link.facts(n);
-        if (f) macs.set(n, f.mac);
-        return f;
-      },
-      watch: (cb: (n: string, up: boolean) => void) => link.watch(cb),
-    },
+    transport: ports.transport,
+    addresses: ports.addresses,
+    announce: ports.announce,
+    link: ports.link,
     notify: {
       // Transitions also go to the parent, which relays them to the checkers (ha_suspend,
       // lvs_sync_daemon role).
@@ -117,7 +109,7 @@ async function main(): Promise<void> {
     stop: async () => {
       scripts?.stop();
       await engine.stop({ keepVips: opts.dontReleaseVrrp });
-      announcer.close();
+      ports.close();
       await notify.close();
       return { stopped: true };
     },

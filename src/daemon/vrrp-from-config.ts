@@ -91,6 +91,8 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
       const own = files.get(t.name);
       return { name: t.name, weight: t.weight ?? own?.weight ?? 1, reverse: t.reverse ?? own?.weightReverse ?? false };
     }),
+    ...(i.virtualRoutes.length > 0 ? { routes: i.virtualRoutes.map((r) => ({ family: r.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const, words: r.words })) } : {}),
+    ...(i.virtualRules.length > 0 ? { rules: i.virtualRules.map((r) => ({ family: r.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const, words: r.words })) } : {}),
     notify: notifyScripts(i.notify),
   };
 }

@@ -69,6 +69,12 @@ export class KaTsDaemon {
     return KaTsDaemon.start(lab, ns, { conf: renderKeepalivedConf(spec, '%NOTIFY%'), flags });
   }
 
+  /** keepalived's reload: the config rewritten from `spec`, then SIGHUP. */
+  reload(spec: KaPeerSpec): void {
+    this.rewriteConf(renderKeepalivedConf(spec, '%NOTIFY%'));
+    this.signal('SIGHUP');
+  }
+
   /** Replaces the configuration file (for reload tests). */
   rewriteConf(conf: string): void {
     writeFileSync(this.confPath, conf.replaceAll('%NOTIFY%', this.notifyScript));

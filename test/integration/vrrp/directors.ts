@@ -2,7 +2,7 @@
 // a keepalived pair and the mixed pairs.
 import type { NetnsLab } from '../lib/netns.js';
 import { KeepalivedPeer, type KaNotification, type KaPeerSpec } from '../lib/keepalived-peer.js';
-import { KaTsDirector } from './ka-ts-director.js';
+import { KaTsDaemon } from '../lib/ka-ts-daemon.js';
 
 export type DirectorImpl = 'ka-ts' | 'keepalived';
 
@@ -21,7 +21,9 @@ export interface TestDirector {
 }
 
 export function startDirector(impl: DirectorImpl, lab: NetnsLab, ns: string, spec: KaPeerSpec): TestDirector {
-  const d = impl === 'ka-ts' ? KaTsDirector.start(lab, ns, spec) : KeepalivedPeer.start(lab, ns, spec);
+  // ka-ts is the real daemon (`ka-ts -P -n -l -f keepalived.conf`) on the very keepalived.conf the
+  // keepalived peer would run: the drop-in claim, tested as operators would use it.
+  const d = impl === 'ka-ts' ? KaTsDaemon.fromPeerSpec(lab, ns, spec) : KeepalivedPeer.start(lab, ns, spec);
   return Object.assign(d, { impl }) as unknown as TestDirector;
 }
 

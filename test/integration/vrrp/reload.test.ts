@@ -1,18 +1,18 @@
-// Reload in place (SIGHUP to the standalone entry): an unchanged instance keeps its state and its
+// Reload in place (SIGHUP to the ka-ts daemon after its keepalived.conf changed): an unchanged instance keeps its state and its
 // advert rhythm (no transition, no extra advert), a changed one stays MASTER and advertises its new
 // priority at once, a removed one releases its VIP, an added one starts as a new instance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rootSkipReason, waitFor } from '../lib/netns.js';
 import type { KaPeerInstance } from '../lib/keepalived-peer.js';
-import { KaTsDirector } from './ka-ts-director.js';
+import type { KaTsDaemon } from '../lib/ka-ts-daemon.js';
 import { instance, takeoverMs, withScenario } from './scenario.js';
 
 const vi = (n: number, priority: number): KaPeerInstance =>
   instance({ name: `VI_${n}`, vrid: 50 + n, priority, state: 'MASTER', advertInt: 0.1, vips: [`10.77.0.${100 + n}/24`] });
 
 test('reload keeps unchanged instances untouched and applies changes in place', { skip: rootSkipReason() }, () => withScenario(async (s) => {
-  const d = s.start(0, 'ka-ts', { routerId: 'r', instances: [vi(1, 150), vi(2, 150), vi(3, 150)] }) as unknown as KaTsDirector;
+  const d = s.start(0, 'ka-ts', { routerId: 'r', instances: [vi(1, 150), vi(2, 150), vi(3, 150)] }) as unknown as KaTsDaemon;
   for (const n of [1, 2, 3]) await d.waitForState(`VI_${n}`, 'MASTER', takeoverMs(0.1));
   await new Promise((r) => setTimeout(r, 500));
   const notesBefore = d.notifications().length;

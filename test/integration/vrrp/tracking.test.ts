@@ -18,10 +18,13 @@ const VIP = '10.77.0.100';
 test('track_script failure moves mastership from ka-ts to keepalived and back', { skip: rootSkipReason() }, () => withScenario(async (s) => {
   const dir = mkdtempSync(join(tmpdir(), 'kt-vrrp-track-'));
   const flag = join(dir, 'fail');
+  // A script file: keepalived.conf cannot nest quotes, and keepalived execs scripts without a shell.
+  const check = join(dir, 'check.sh');
+  writeFileSync(check, `#!/bin/sh\ntest ! -e ${flag}\n`, { mode: 0o755 });
   try {
     const master = s.start(0, 'ka-ts', {
       routerId: 'm',
-      scripts: [{ name: 'chk', script: `/bin/sh -c "test ! -e ${flag}"`, interval: 0.2, weight: -60, fall: 1, rise: 1 }],
+      scripts: [{ name: 'chk', script: check, interval: 0.2, weight: -60, fall: 1, rise: 1 }],
       instances: [instance({ priority: 150, state: 'MASTER', trackScripts: ['chk'] })],
     });
     await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
@@ -56,7 +59,7 @@ test('track_file: a non-zero value (weight 0) puts ka-ts in FAULT, keepalived ta
   try {
     writeFileSync(file, '0\n');
     const master = s.start(0, 'ka-ts', {
-      routerId: 'm', files: [{ name: 'tf', path: file }],
+      routerId: 'm', files: [{ name: 'tf', path: file, weight: 0 }],
       instances: [instance({ priority: 150, state: 'MASTER', trackFiles: ['tf'] })],
     });
     await master.waitForState('VI_1', 'MASTER', takeoverMs(0.2));
