@@ -3,7 +3,7 @@
 import type { Checker, CheckerCommon, CheckerType, HttpCheck, HttpUrl, MiscCheck, ScriptUser, SourceLoc } from '../../src/config/model.js';
 import { parseStatusCodes, StatusCodeError } from '../../src/check/defaults.js';
 import { familyOf } from '../addresses.js';
-import { applyTable, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type Table } from '../keyword-table.js';
+import { applyTable, enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type Table } from '../keyword-table.js';
 import type { Stmt } from '../tree.js';
 
 type AnyChecker = Checker & Record<string, unknown>;
@@ -11,6 +11,8 @@ type AnyChecker = Checker & Record<string, unknown>;
 /** keepalived's limits: checker timers are 32-bit microseconds, delay_loop 64-bit. */
 export const MAX_TIMER_S = 4294.967295;
 export const MAX_DELAY_LOOP_S = 18446744073709.551614;
+/** The query types keepalived's DNS_CHECK knows. */
+export const DNS_TYPES = ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'] as const;
 
 function ipSpec<T extends CheckerCommon>(keyword: string, field: 'connectIp' | 'bindto'): KeywordSpec<T> {
   return {
@@ -158,7 +160,12 @@ const TABLES: Record<CheckerType, Table<AnyChecker>> = {
     int('min_reply_length', 'minReplyLength', 0, 65535, 0),
     int('max_reply_length', 'maxReplyLength', 0, 65535, 255),
   ],
-  DNS_CHECK: [...commonSpecs<AnyChecker>(), str('type', 'dnsType'), str('name', 'name')],
+  DNS_CHECK: [...commonSpecs<AnyChecker>(), { ...enumOf<AnyChecker>('type', 'dnsType', DNS_TYPES, { ignoreCase: true }), handle(ctx, stmt, t) {
+    if (!needArgs(ctx, stmt, 1)) return;
+    const v = stmt.args[0]!.text.toUpperCase();
+    if ((DNS_TYPES as readonly string[]).includes(v)) t.dnsType = v;
+    else ctx.sink.warning('invalid-dns-type', `DNS_CHECK type '${stmt.args[0]!.text}' is not one of ${DNS_TYPES.join(' ')} - ignored`, stmt.args[0]!.loc);
+  } }, str('name', 'name')],
   SMTP_CHECK: [...commonSpecs<AnyChecker>(), str('helo_name', 'heloName'), raw<AnyChecker>('host', true)],
 };
 

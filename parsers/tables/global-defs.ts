@@ -83,7 +83,7 @@ const lvsTimeouts: KeywordSpec<GlobalDefs> = {
         ctx.sink.warning('lvs-timeouts', `lvs_timeouts: expected 'tcp|tcpfin|udp SECONDS', got '${k.text}'`, k.loc);
         continue;
       }
-      const n = parseNumber(ctx, v, 1, 86400 * 31, true, `lvs_timeouts ${k.text}`);
+      const n = parseNumber(ctx, v, 0, 86400 * 31, true, `lvs_timeouts ${k.text}`);
       if (n !== undefined) g.lvsTimeouts[field] = n * 1000;
     }
   },

@@ -120,7 +120,7 @@ const schedFlag = (keyword: string): KeywordSpec<VirtualServer> => ({
 // --- real_server
 
 const RS_TABLE_BASE: Table<RealServer> = [
-  int('weight', 'weight', 0, 65535, 1),
+  int('weight', 'weight', 0, 2147483647, 1),
   flag('inhibit_on_failure', 'inhibitOnFailure', undefined),
   str('notify_up', 'notifyUp', true),
   str('notify_down', 'notifyDown', true),

@@ -116,6 +116,11 @@ function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void 
   cfg.virtualServers = cfg.virtualServers.filter((vs) => {
     for (const rs of vs.realServers) {
       rs.checkers = rs.checkers.filter((c) => {
+        if ((c.type === 'HTTP_GET' || c.type === 'SSL_GET') && c.urls.length === 0) {
+          // keepalived 2.2.7 crashes (SIGSEGV) on this in its config test; ka-ts reports it.
+          sink.warning('http-no-url', `${c.type} of real_server ${rs.address} ${rs.port} has no url with a path - checker skipped`, c.loc);
+          return false;
+        }
         if (c.type !== 'MISC_CHECK' || c.miscPath) return true;
         sink.warning('misc-no-path', `MISC_CHECK of real_server ${rs.address} ${rs.port} has no misc_path - checker skipped`, c.loc);
         return false;

@@ -57,6 +57,13 @@ const CASES: Record<string, string> = {
   'zero-advert-int': inst(` advert_int 0\n${vip}`),
   'undefined-vs-group': 'virtual_server group G {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n}\n',
   'bad-scheduler': vs('10.0.0.1 80', '').replace('lb_algo rr', 'lb_algo wlcx'),
+  'dns-check-bad-type': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n DNS_CHECK {\n type XYZ\n }\n }'),
+  'dns-check-a': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n DNS_CHECK {\n type A\n name www.example.org\n }\n }'),
+  'big-weight': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n weight 70000\n }'),
+  'lvs-timeout-zero': 'global_defs {\n lvs_timeouts tcp 0\n}\n',
+  'lvs-sync-daemon': `global_defs {\n lvs_sync_daemon eth0 VI_1 id 5\n}\n${inst(vip)}`,
+  'udp-payload': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n UDP_CHECK {\n payload 0a0b\n }\n }'),
+  'bad-status-code': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n HTTP_GET {\n url {\n path /\n status_code 99\n }\n }\n }'),
   'misc-check-missing': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path /nonexistent/x.sh\n }\n }'),
 };
 
