@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { CheckerService } from '../check/service.js';
 import { checkerSpecsFromConfig } from '../check/from-config.js';
+import { checkerScriptUsers } from '../check/script-users.js';
 import type { HealthEvent, PoolView } from '../check/events.js';
 import { IpvsController } from '../ipvs/controller.js';
 import type { PoolInput } from '../ipvs/spec.js';
@@ -27,8 +28,11 @@ async function load(): Promise<KeepalivedConfig | undefined> {
   return r.model;
 }
 
-function checkerSpecs(model: KeepalivedConfig) {
-  const { specs, diagnostics } = checkerSpecsFromConfig(model);
+/** MISC_CHECK users (and the default script user) are looked up before mapping, as keepalived does. */
+async function checkerSpecs(model: KeepalivedConfig) {
+  const users = await checkerScriptUsers(model);
+  if (users.defaultUserError) log.warn(`MISC_CHECK scripts: ${users.defaultUserError}`);
+  const { specs, diagnostics } = checkerSpecsFromConfig(model, users);
   for (const d of diagnostics) log.warn({ loc: d.loc }, `${d.loc.file}:${d.loc.line}:${d.loc.col}: ${d.message}`);
   return specs;
 }
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
     flushOnStart: model.globalDefs.lvsFlush,
   });
 
-  const service = new CheckerService(checkerSpecs(model), { rsInitNotifies: false });
+  const service = new CheckerService(await checkerSpecs(model), { rsInitNotifies: false });
   const inputs = (m: KeepalivedConfig, pools: PoolView[]) => ({
     virtualServers: ipvsSpecsFromModel(m),
     globals: ipvsGlobalsFromModel(m, vrrpStates),
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
       const next = (p as { model?: KeepalivedConfig }).model ?? (await load());
       if (!next) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
       model = next;
-      service.update(checkerSpecs(next));
+      service.update(await checkerSpecs(next));
       await ipvs.update(inputs(next, service.pool()));
       return { virtualServers: next.virtualServers.length };
     },
