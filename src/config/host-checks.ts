@@ -136,9 +136,16 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, vrrpSto
     if (id) defaultId = id;
     else sink.warning('script-user', `script_user ${su.user}${su.group ? ` ${su.group}` : ''}: no such user or group on this host - scripts run as ${defaultId.user}`, cfg.globalDefs.loc);
   }
+  // With enable_script_security keepalived never falls back to root implicitly: without
+  // script_user and without a keepalived_script user, scripts lacking their own user are dropped.
+  const noDefaultUser = security && !dflt && !(su && defaultId !== ROOT_IDENTITY);
   let violation = false;
   for (const s of scripts) {
     let id = defaultId;
+    if (!s.user && noDefaultUser) {
+      sink.warning('no-default-script-user', `${s.what}: enable_script_security is set but there is no user to run it as (no script_user, no '${DEFAULT_SCRIPT_USER}' user) - script disabled`, s.loc);
+      continue;
+    }
     if (s.user) {
       const own = await lookup(s.user);
       if (!own) {

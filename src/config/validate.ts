@@ -33,6 +33,10 @@ function checkInstance(sink: DiagnosticSink, cfg: KeepalivedConfig, v: VrrpInsta
     sink.warning('advert-int-v3', `${who}: VRRPv3 advert_int must be a multiple of 0.01 s up to 40.95 s`, v.loc);
     v.advertIntMs = Math.min(40950, Math.max(10, Math.round(v.advertIntMs / 10) * 10));
   }
+  if (version === 2 && v.accept && (v.strictMode ?? cfg.globalDefs.vrrpStrict)) {
+    sink.warning('accept-strict-v2', `${who}: 'accept' with strict mode does not comply with RFC 3768 (VRRPv2) - accept cleared`, v.loc);
+    v.accept = false;
+  }
   if (v.state === 'MASTER' && v.nopreempt) {
     sink.warning('nopreempt-master', `${who}: nopreempt does not work with 'state MASTER' - nopreempt cleared`, v.loc);
     v.nopreempt = false;

@@ -64,6 +64,12 @@ const CASES: Record<string, string> = {
   'lvs-sync-daemon': `global_defs {\n lvs_sync_daemon eth0 VI_1 id 5\n}\n${inst(vip)}`,
   'udp-payload': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n UDP_CHECK {\n payload 0a0b\n }\n }'),
   'bad-status-code': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n HTTP_GET {\n url {\n path /\n status_code 99\n }\n }\n }'),
+  'accept-strict-v2': inst(`${vip} accept\n strict_mode`),
+  'security-without-user': `global_defs {\n enable_script_security\n}\nvrrp_script s {\n script "/bin/true"\n}\n${inst(`${vip} track_script {\n s\n }`)}`,
+  'vmac': inst(`${vip} use_vmac\n vmac_xmit_base`),
+  'routes-rules': inst(`${vip} virtual_routes {\n 10.1.0.0/16 via 10.0.0.254 dev eth0\n }\n virtual_rules {\n from 10.0.0.1 table 100 preference 10\n }`),
+  'static-addresses': `static_ipaddress {\n 10.9.0.1/24 dev eth0\n}\nstatic_routes {\n 10.8.0.0/16 via 10.9.0.254 dev eth0\n}\n${inst(vip)}`,
+  'track-missing-interface': inst(`${vip} track_interface {\n eth9\n }`),
   'misc-check-missing': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path /nonexistent/x.sh\n }\n }'),
 };
 
