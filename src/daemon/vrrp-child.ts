@@ -51,6 +51,11 @@ async function main(): Promise<void> {
   const ports = selectEngineIo((m) => log.warn(m));
   if (ports.kind !== 'native') log.warn('native addon not built: VRRP runs on the basic I/O (GARP through a helper process, no IPv6 hop-limit check); run `npm run build:native`');
   ports.prepare([...new Set(model.vrrpInstances.map((i) => (i.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const)))]);
+  // Interface facts (MAC, ifindex) read now, not on the failover path before the first GARP.
+  const announcer = ports.announce as { prepare?: (ifnames: string[]) => Promise<void> };
+  if (typeof announcer.prepare === 'function') {
+    await announcer.prepare([...new Set(model.vrrpInstances.flatMap((i) => (i.interface ? [i.interface] : [])))]).catch((err: Error) => log.warn(`announce: ${err.message}`));
+  }
   const engine = new VrrpEngine(engineConfigFromModel(model, (w) => log.warn(w)), {
     transport: ports.transport,
     addresses: ports.addresses,
