@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { NetnsLab, isRoot } from './failover-lab-imports.js';
 import { buildDirectorLab } from '../test/integration/vrrp/director-lab.js';
 import { WireWatch } from '../test/integration/vrrp/tcpdump-capture.js';
-import { KaTsDirector } from '../test/integration/vrrp/ka-ts-director.js';
+import { KaTsDaemon } from '../test/integration/lib/ka-ts-daemon.js';
 import type { KaPeerInstance } from '../test/integration/lib/keepalived-peer.js';
 
 function arg(name: string): string | undefined {
@@ -22,16 +22,16 @@ async function main(): Promise<number> {
   if (!isRoot()) { process.stderr.write('needs root (network namespaces)\n'); return 1; }
   const seconds = Number(arg('--seconds') ?? 600);
   const lab = new NetnsLab('fosoak');
-  const directors: KaTsDirector[] = [];
+  const directors: KaTsDaemon[] = [];
   // The hog: one busy process for the whole run (on a 2-core machine, one core saturated).
   const hog = process.argv.includes('--no-hog') ? undefined : spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
   try {
     const dl = await buildDirectorLab(lab, 2);
     const wire = await WireWatch.start(lab, dl.client.ns, 'eth0');
-    const a = KaTsDirector.start(lab, dl.directors[0]!.ns, { routerId: 'a', instances: [inst(150, 'MASTER')] });
+    const a = KaTsDaemon.fromPeerSpec(lab, dl.directors[0]!.ns, { routerId: 'a', instances: [inst(150, 'MASTER')] });
     directors.push(a);
     await a.waitForState('VI_1', 'MASTER', 5000);
-    const b = KaTsDirector.start(lab, dl.directors[1]!.ns, { routerId: 'b', instances: [inst(100, 'BACKUP')] });
+    const b = KaTsDaemon.fromPeerSpec(lab, dl.directors[1]!.ns, { routerId: 'b', instances: [inst(100, 'BACKUP')] });
     directors.push(b);
     await b.waitForState('VI_1', 'BACKUP', 5000);
     const settledA = a.notifications().length;
