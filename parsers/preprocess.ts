@@ -53,17 +53,28 @@ class Preprocessor {
     const text = this.opts.access.readFile(path);
     if (text === undefined) return false;
     this.stack.push(path);
-    const physical = text.split('\n');
-    for (let i = 0; i < physical.length; i++) {
-      let raw = physical[i]!;
-      let lineNo = i + 1;
+    // Lines are cut one at a time (no split of the whole file): each dies as soon as it is
+    // processed, which keeps the garbage collector cheap on very large files.
+    let pos = 0;
+    let lineNo = 0;
+    const next = (): string | undefined => {
+      if (pos > text.length) return undefined;
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      const line = text.slice(pos, end);
+      pos = end + 1;
+      lineNo++;
+      return line;
+    };
+    for (let raw = next(); raw !== undefined; raw = next()) {
       // A definition continued with a trailing backslash swallows the following lines.
       const def = raw.includes('$') ? /^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(raw) : null;
       if (def) {
         let value = def[2]!.trim();
-        while (value.endsWith('\\') && i + 1 < physical.length) {
-          i++;
-          value = value.slice(0, -1).trimEnd() + '\n' + physical[i]!.trim();
+        while (value.endsWith('\\')) {
+          const more = next();
+          if (more === undefined) break;
+          value = value.slice(0, -1).trimEnd() + '\n' + more.trim();
         }
         this.defs.set(def[1]!, value);
         continue;
