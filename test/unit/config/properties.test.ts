@@ -72,3 +72,29 @@ test('model → YAML → model is the identity for any parsed text', () => {
     assert.deepEqual(comparable(back), comparable(first.model));
   }), { numRuns: 200 });
 });
+
+/** The YAML form of a corpus file with random slices deleted, duplicated or replaced. */
+const mutatedYaml = fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.constantFrom('del', 'dup', 'ins'), fc.constantFrom(':', '- ', '  ', '\n', '{', '[', '"', 'null', '~', '&a', '*a', '!!str', ...VOCAB)), { maxLength: 6 }))
+  .map(([i, edits]) => {
+    let s = modelToYaml(parseText(seeds[i]!).model);
+    for (const [pos, len, kind, word] of edits) {
+      const p = s.length ? pos % s.length : 0;
+      if (kind === 'del') s = s.slice(0, p) + s.slice(p + len);
+      else if (kind === 'dup') s = s.slice(0, p + len) + s.slice(p, p + len) + s.slice(p + len);
+      else s = `${s.slice(0, p)}${word}${s.slice(p)}`;
+    }
+    return s;
+  });
+
+test('random and mutated YAML never throws, every diagnostic is located in range', () => {
+  fc.assert(fc.property(fc.oneof(mutatedYaml, fc.string({ maxLength: 200 })), (text) => {
+    const sink = new DiagnosticSink();
+    const m = parseYamlConfig('/m.yaml', text, sink);
+    if (m) validateModel(m, sink);
+    const lines = text.split('\n').length;
+    for (const d of sink.items) {
+      if (!d.loc) continue;
+      assert.ok(d.loc.line >= 1 && d.loc.line <= lines, `line ${d.loc.line} of ${lines}: ${d.message}`);
+    }
+  }), { numRuns: 300 });
+});
