@@ -4,6 +4,7 @@
 // script security (lib/notify.c): without enable_script_security, any script keepalived finds
 // and would run as root makes the config test exit 6 ("SECURITY VIOLATION").
 import { readdir, readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import type { DiagnosticSink } from '../../parsers/diagnostics.js';
 import { checkScriptSecurity } from '../ops/script-security.js';
 import { DEFAULT_SCRIPT_USER, lookupIdentity, ROOT_IDENTITY, ScriptUserError, type ScriptIdentity } from '../ops/script-user.js';
@@ -176,10 +177,24 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, vrrpSto
  * `parsedInstances`: every vrrp_instance as parsed, including those validation removed (keepalived
  * checks their interfaces before it drops them).
  */
+/**
+ * Priority 255 declares this router the owner of the virtual addresses (RFC 3768 5.3.4): say so
+ * when none of them is actually configured here. keepalived accepts it, so the verdict is unchanged.
+ */
+function checkOwnerPriority(cfg: KeepalivedConfig, sink: DiagnosticSink): void {
+  const local = new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+  for (const v of cfg.vrrpInstances) {
+    if (v.priority !== 255 || v.virtualIpaddresses.length === 0) continue;
+    if (v.virtualIpaddresses.some((a) => local.has(a.address))) continue;
+    sink.warning('owner-priority', `vrrp_instance ${v.name}: priority 255 means "address owner", but none of its virtual addresses is configured on this host - use 254 or less unless this router really owns them`, v.loc, 0);
+  }
+}
+
 export async function checkAgainstHost(cfg: KeepalivedConfig, sink: DiagnosticSink, facts?: HostFacts, parsedInstances?: KeepalivedConfig['vrrpInstances']): Promise<void> {
   const interfaces = facts?.interfaces ?? (await readHostInterfaces());
   const all = parsedInstances ?? cfg.vrrpInstances;
   const used = new Set(cfg.vrrpInstances.map((v) => v.interface).filter((i): i is string => i !== undefined && interfaces.has(i)));
   const vrrpStopped = checkInterfaces({ ...cfg, vrrpInstances: all }, sink, interfaces, facts?.loopback ?? (await readLoopbacks(used)));
+  checkOwnerPriority(cfg, sink);
   await checkScripts(cfg, sink, vrrpStopped);
 }
