@@ -24,6 +24,7 @@ import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
 import { SpawnNotifySink, type NotifySink } from './notify-sink.js';
 import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
+import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
 import type { ScriptStatus } from '../tracking/script-state.js';
 
@@ -206,8 +207,11 @@ export class VrrpEngine {
         continue;
       }
       if (JSON.stringify(fresh) === JSON.stringify(rt.spec)) continue;
+      const oldSpec = rt.spec;
+      const wasMaster = rt.state === 'MASTER';
       rt.spec = fresh;
       this.deliver(rt, { type: 'reload', spec: fresh.vrrp }, now);
+      this.applyReloadAddresses(rt, oldSpec, wasMaster && rt.state === 'MASTER');
       this.retrack(rt, now);
     }
     this.buildGroups();
@@ -321,6 +325,23 @@ export class VrrpEngine {
     this.runtimes.delete(rt.name);
     this.channelKeys.delete(rt.name);
     this.verdicts.delete(rt.name);
+  }
+
+  /**
+   * keepalived's reload on a MASTER adds the new addresses and deletes the dropped ones (one batch,
+   * GARP/NA for the added); on any other state only deletes the dropped ones, so nothing the new
+   * config does not name stays on the interface. VIPs another MASTER here still holds are kept.
+   */
+  private applyReloadAddresses(rt: InstanceRuntime, oldSpec: EngineInstanceSpec, master: boolean): void {
+    const heldElsewhere = new Set<string>();
+    for (const o of this.runtimes.values()) {
+      if (o !== rt && o.state === 'MASTER') for (const v of [...o.spec.vips, ...o.spec.excludedVips]) heldElsewhere.add(heldVipKey(v));
+    }
+    const diff = reloadAddressDiff(oldSpec, rt.spec, master, heldElsewhere);
+    if (isEmptyChange(diff.change)) return;
+    this.log('info', `${rt.name}: reload changes virtual addresses`, { instance: rt.name, master, announce: diff.announce });
+    this.batcher.change(diff.change);
+    rt.announceAfterBatch(diff.announce, rt.vrrp.garpMasterRepeat);
   }
 
   private syncScripts(): void {

@@ -88,17 +88,9 @@ export class InstanceRuntime {
       case 'removeVips':
         this.deps.batcher.change({ delVips: this.allVips(), delRoutes: this.spec.routes ?? [], delRules: this.spec.rules ?? [] });
         return;
-      case 'sendGarp': {
-        const addrs = this.allVips().map((v) => v.cidr.split('/')[0]!);
-        const ifname = this.spec.interface;
-        // After the batch that adds the VIPs: an announcement for an address the kernel does not
-        // hold yet would draw traffic that is then dropped.
-        this.deps.batcher.thenRun(() => {
-          for (let i = 0; i < e.repeat; i++) this.deps.announce.announce(ifname, addrs);
-          this.counters.announceBursts += 1;
-        });
+      case 'sendGarp':
+        this.announceAfterBatch(this.allVips().map((v) => v.cidr.split('/')[0]!), e.repeat);
         return;
-      }
       case 'notify':
         if (e.state === 'INIT') return;
         {
@@ -114,6 +106,19 @@ export class InstanceRuntime {
         this.multicastChecksumForUnicast = true;
         return;
     }
+  }
+
+  /**
+   * GARP/NA for `addrs`, `repeat` times, after the current address batch: an announcement for an
+   * address the kernel does not hold yet would draw traffic that is then dropped.
+   */
+  announceAfterBatch(addrs: string[], repeat: number): void {
+    if (addrs.length === 0 || repeat <= 0) return;
+    const ifname = this.spec.interface;
+    this.deps.batcher.thenRun(() => {
+      for (let i = 0; i < repeat; i++) this.deps.announce.announce(ifname, addrs);
+      this.counters.announceBursts += 1;
+    });
   }
 
   private sendAdvert(priority: number): void {
