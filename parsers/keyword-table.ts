@@ -35,10 +35,6 @@ export type Table<T> = readonly KeywordSpec<T>[];
 
 type Rec = Record<string, unknown>;
 
-export class MissingParameterStop extends Error {
-  override readonly name = 'MissingParameterStop';
-}
-
 /** keepalived exits the config test (code 2) when a keyword lacks a required word. */
 export function needArgs(ctx: ParseCtx, stmt: Stmt, n: number): boolean {
   if (stmt.args.length >= n) return true;
@@ -267,8 +263,4 @@ export function renderTable<T>(table: Table<T>, target: T): RenderLine[] {
   const out: RenderLine[] = [];
   for (const spec of table) out.push(...spec.render(target));
   return out;
-}
-
-export function locOf(tok: Token): SourceLoc {
-  return tok.loc;
 }

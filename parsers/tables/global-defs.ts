@@ -1,7 +1,7 @@
 // global_defs keywords (keepalived 2.2.7 core/global_parser.c).
 import type { GlobalDefs, LvsSyncDaemon } from '../../src/config/model.js';
 import { familyOf } from '../addresses.js';
-import { applyTable, enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type Table } from '../keyword-table.js';
+import { applyTable, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type Table } from '../keyword-table.js';
 
 export function defaultGlobalDefs(): GlobalDefs {
   return {
@@ -230,8 +230,4 @@ export const GLOBAL_DEFS_TABLE: Table<GlobalDefs> = [
   ...RAW_GLOBAL.filter((k, i, all) => all.indexOf(k) === i).map((k) => raw<GlobalDefs>(k)),
 ];
 
-export function applyGlobalDefs(ctx: Parameters<typeof applyTable>[0], stmts: Parameters<typeof applyTable>[2], g: GlobalDefs): void {
-  applyTable(ctx, GLOBAL_DEFS_TABLE, stmts, g, { where: 'global_defs' });
-}
 
-export { enumOf };

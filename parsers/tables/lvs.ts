@@ -16,7 +16,6 @@ export interface VsParseState {
 }
 
 const vsState = new WeakMap<VirtualServer, VsParseState>();
-export const parseStateOf = (vs: VirtualServer): VsParseState | undefined => vsState.get(vs);
 
 function parsePort(ctx: ParseCtx, tok: Stmt['args'][number] | undefined, what: string): number | undefined {
   if (!tok) return undefined;

@@ -1,7 +1,7 @@
 // vrrp_script, vrrp_track_file, vrrp_track_process blocks and the track_* lists inside
 // vrrp_instance / vrrp_sync_group (keepalived 2.2.7 vrrp/vrrp_parser.c).
 import type { ScriptUser, TrackRef, VrrpScript, VrrpTrackFile, VrrpTrackProcess } from '../../src/config/model.js';
-import { flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type RenderLine, type Table } from '../keyword-table.js';
+import { flag, int, line, needArgs, parseNumber, seconds, str, type KeywordSpec, type ParseCtx, type RenderLine, type Table } from '../keyword-table.js';
 import type { Stmt } from '../tree.js';
 
 const weightSpec = <T extends { weight: number; weightReverse: boolean }>(min: number, max: number, dflt: number): KeywordSpec<T> => ({
@@ -141,4 +141,3 @@ export function trackListSpec<T>(keyword: string, pick: (t: T) => TrackRef[], ma
   };
 }
 
-export { raw };

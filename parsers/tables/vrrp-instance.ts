@@ -1,9 +1,8 @@
 // vrrp_instance and vrrp_sync_group keywords (keepalived 2.2.7 vrrp/vrrp_parser.c).
 import type { NotifyScripts, UnicastPeer, VirtualAddress, VrrpInstance, VrrpSyncGroup } from '../../src/config/model.js';
 import { familyOf, parseAddressLine, parseRouteLine, parseRuleLine, renderAddress } from '../addresses.js';
-import { enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type RenderLine, type Table } from '../keyword-table.js';
+import { flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type RenderLine, type Table } from '../keyword-table.js';
 import { trackListSpec } from './tracking.js';
-import { parseSyncDaemon } from './global-defs.js';
 
 export function newVrrpInstance(name: string, loc: VrrpInstance['loc']): VrrpInstance {
   return {
@@ -177,7 +176,6 @@ const lvsSyncIf: KeywordSpec<VrrpInstance> = {
     if (!needArgs(ctx, stmt, 1)) return;
     ctx.sink.warning('deprecated-keyword', `vrrp_instance ${v.name}: lvs_sync_daemon_interface inside a vrrp_instance is deprecated - use 'lvs_sync_daemon ${stmt.args[0]!.text} ${v.name}' in global_defs`, stmt.keyword.loc);
     v.lvsSyncDaemonInterface = stmt.args[0]!.text;
-    void parseSyncDaemon;
   },
   render: (v) => (v.lvsSyncDaemonInterface ? [line('lvs_sync_daemon_interface', v.lvsSyncDaemonInterface)] : []),
 };
@@ -276,4 +274,3 @@ export const SYNC_GROUP_TABLE: Table<VrrpSyncGroup> = [
   raw<VrrpSyncGroup>('track_bfd', true),
 ];
 
-export { enumOf };

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConf } from '../../../parsers/conf-parser.js';
 import { DiagnosticSink } from '../../../parsers/diagnostics.js';
-import { preprocessText } from '../../../parsers/preprocess.js';
 import { renderConf } from '../../../parsers/render-conf.js';
 import { modelToYaml, parseYamlConfig } from '../../../parsers/yaml-form.js';
 import { fsAccess } from '../../../src/config/fs-access.js';
@@ -21,8 +20,6 @@ function reparseConf(text: string) {
   const r = parseConf('/rendered.conf', { configId: 'vm', access }, sink);
   return { model: r.model, sink, stopped: r.stopped };
 }
-
-void preprocessText;
 
 test('corpus: conf → model → conf → model is the identity', () => {
   assert.ok(files.length >= 100);
