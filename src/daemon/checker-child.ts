@@ -1,6 +1,7 @@
 // The checker child process (keepalived's Keepalived_healthcheckers): runs every health check,
 // turns their results into the IPVS table that should exist and has the reconciler make it so.
-// It re-reads the configuration itself on reload; unchanged real servers keep their state.
+// Its configuration model comes from the parent (at start and on reload); unchanged real servers
+// keep their state across reloads.
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { CheckerService } from '../check/service.js';
@@ -12,7 +13,7 @@ import type { PoolInput } from '../ipvs/spec.js';
 import { checkerSnapshotPart } from '../ops/checker-snapshot.js';
 import { runScript } from '../ops/run-script.js';
 import { readChildOptions } from './child-options.js';
-import { ParentRpc } from './child-rpc.js';
+import { bootstrapChild } from './child-bootstrap.js';
 import { createDaemonLogger } from './logger.js';
 import { ipvsGlobalsFromModel, ipvsSpecsFromModel } from './ipvs-from-config.js';
 import { localAddresses } from './local-addresses.js';
@@ -51,12 +52,10 @@ function logEvent(e: HealthEvent): void {
   }
 }
 
+const boot = bootstrapChild();
+
 async function main(): Promise<void> {
-  let model = await load();
-  if (!model) {
-    log.error(`cannot load ${opts.configFile}; the checker process stops`);
-    process.exit(1);
-  }
+  let model: KeepalivedConfig = await boot.initialModel;
   const vrrpStates = new Map<string, string>();
   const ipvs = await IpvsController.create({
     backend: opts.ipvsBackend,
@@ -93,27 +92,42 @@ async function main(): Promise<void> {
   });
   service.on('pool', () => schedule());
 
-  const refreshAddresses = async (): Promise<void> => service.setLocalAddresses(await localAddresses());
+  // On failure localAddresses() gives undefined: the previous view is kept, so one failed `ip`
+  // call never suspends every ha_suspend virtual server.
+  const refreshAddresses = async (): Promise<void> => {
+    const addrs = await localAddresses();
+    if (addrs) service.setLocalAddresses(addrs);
+    else log.warn('ha_suspend: cannot read this host\'s addresses (ip -j addr); keeping the previous view');
+  };
   await refreshAddresses();
   const addrTimer = setInterval(() => void refreshAddresses(), ADDRESS_POLL_MS);
 
-  const rpc = new ParentRpc({
+  const rpc = boot.rpc;
+  // One reload at a time: a second SIGHUP waits for the first to be applied.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(op: () => Promise<T>): Promise<T> => {
+    const run = chain.then(op, op);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  boot.serve({
     snapshot: () => checkerSnapshotPart(model as KeepalivedConfig, service.status()),
     counters: () => ({ checks: service.counters(), ipvs: ipvs.stats, backend: ipvs.backendName }),
-    reload: async (p) => {
+    reload: (p) => serialised(async () => {
       const next = (p as { model?: KeepalivedConfig }).model ?? (await load());
       if (!next) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
+      const specs = await checkerSpecs(next);
       model = next;
-      service.update(await checkerSpecs(next));
+      service.update(specs);
       await ipvs.update(inputs(next, service.pool()));
       return { virtualServers: next.virtualServers.length };
-    },
-    stop: async () => {
+    }),
+    stop: () => serialised(async () => {
       clearInterval(addrTimer);
       service.stop();
       await ipvs.stop();
       return { stopped: true };
-    },
+    }),
   });
   rpc.on('event', (name: string, data: unknown) => {
     if (name !== 'vrrp-state') return;

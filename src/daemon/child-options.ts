@@ -1,14 +1,10 @@
-// What the supervisor tells each child (passed as JSON in KA_TS_CHILD_OPTIONS): the child
-// re-reads the configuration itself, as keepalived's children do, so no model crosses the pipe.
-export interface ChildOptions {
+// What the supervisor tells each child (passed as JSON in KA_TS_CHILD_OPTIONS). The
+// configuration model itself comes over the RPC channel (`init`, `reload`): see child-bootstrap.
+import type { LogFlags } from './logger.js';
+
+export interface ChildOptions extends LogFlags {
   configFile: string;
   configId?: string;
-  logConsole: boolean;
-  logJson: boolean;
-  logDetail: boolean;
-  logFacility?: string;
-  logFile?: string;
-  noSyslog: boolean;
   /** -V: keep VIPs, routes and rules on stop. */
   dontReleaseVrrp: boolean;
   /** -I: keep the IPVS table on stop. */

@@ -51,12 +51,20 @@ export class ChildRpc extends EventEmitter {
         reject(new RpcError(`${this.label} process did not answer '${method}' within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.child.send({ t: 'req', id, method, params } satisfies RpcRequestMsg);
+      // A child that died a moment ago makes send fail asynchronously: reject, never throw.
+      this.child.send({ t: 'req', id, method, params } satisfies RpcRequestMsg, (err) => {
+        if (!err) return;
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        clearTimeout(p.timer);
+        p.reject(new RpcError(`${this.label} process: cannot send '${method}': ${err.message}`));
+      });
     });
   }
 
   notify(name: string, data: unknown): void {
-    if (this.child.connected) this.child.send({ t: 'event', name, data } satisfies RpcEventMsg);
+    if (this.child.connected) this.child.send({ t: 'event', name, data } satisfies RpcEventMsg, () => undefined);
   }
 
   private settle(m: RpcReplyMsg): void {
@@ -93,10 +101,10 @@ export class ParentRpc extends EventEmitter {
         reply = { t: 'rep', id: m.id, ok: false, error: (err as Error).message };
       }
     }
-    if (process.connected) process.send?.(reply);
+    if (process.connected) process.send?.(reply, undefined, undefined, () => undefined);
   }
 
   event(name: string, data: unknown): void {
-    if (process.connected) process.send?.({ t: 'event', name, data } satisfies RpcEventMsg);
+    if (process.connected) process.send?.({ t: 'event', name, data } satisfies RpcEventMsg, undefined, undefined, () => undefined);
   }
 }

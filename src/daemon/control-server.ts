@@ -12,6 +12,8 @@ const MAX_LINE = 64 * 1024;
 
 export class ControlServer {
   private server: Server | undefined;
+  /** Open client connections: closed on stop, so an idle `socat` cannot hold up a shutdown. */
+  private readonly clients = new Set<Socket>();
   readonly counters = { requests: 0, badRequests: 0, failedRequests: 0 };
 
   constructor(private readonly path: string, private readonly handle: ControlHandler) {}
@@ -33,6 +35,8 @@ export class ControlServer {
   }
 
   private serve(sock: Socket): void {
+    this.clients.add(sock);
+    sock.on('close', () => this.clients.delete(sock));
     let buf = '';
     sock.setEncoding('utf8');
     sock.on('error', () => sock.destroy());
@@ -79,7 +83,9 @@ export class ControlServer {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const c of this.clients) c.destroy();
+    await closed;
     try {
       unlinkSync(this.path);
     } catch {

@@ -9,6 +9,7 @@ import type { ControlRequest } from './control-protocol.js';
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { notifySystemd } from './systemd-notify.js';
+import { unsupportedFeatures } from './unsupported-features.js';
 import { childModulePath } from './child-modules.js';
 import { emptySnapshot, type DaemonSnapshot, type ReloadRecord } from '../ops/snapshot.js';
 import { version } from '../cli/version.js';
@@ -56,10 +57,21 @@ export class DaemonCore {
     return m.virtualServers.length > 0;
   }
 
+  /** A (re)started child gets the configuration in force, never the file as it is now. */
+  initChild(name: string): void {
+    this.d.supervisor.rpc(name)?.request('init', { model: this.model }, 60_000).catch((err: Error) => {
+      this.d.log.error(`${name} child did not take its configuration: ${err.message}`);
+    });
+  }
+
   onChildEvent(name: string, event: string, data: unknown): void {
     if (name === 'vrrp' && event === 'ready') notifySystemd('READY=1', this.d.log);
     // The checkers need to know which VIPs this director is MASTER for (ha_suspend).
-    if (name === 'vrrp' && event === 'vrrp-state') this.d.supervisor.rpc('checkers')?.notify('vrrp-state', data);
+    if (name === 'vrrp' && event === 'vrrp-state') {
+      this.d.supervisor.rpc('checkers')?.notify('vrrp-state', data);
+      // Keep the cached snapshot behind the dump signals current after a transition.
+      void this.snapshot().catch(() => undefined);
+    }
     if (name === 'checkers' && event === 'ready') this.d.supervisor.rpc('vrrp')?.request('resend-state', {}).catch(() => undefined);
   }
 
@@ -100,7 +112,8 @@ export class DaemonCore {
    * Parses the new configuration first; an invalid one is logged and the running state is kept
    * untouched. A valid one is handed to each child, which applies only the difference.
    */
-  async reload(reason: string): Promise<{ result: 'ok' | 'rejected'; diagnostics: unknown[] }> {
+  async reload(reason: string): Promise<{ result: 'ok' | 'rejected' | 'failed'; diagnostics: unknown[] }> {
+    if (this.stopping) return { result: 'rejected', diagnostics: [] };
     while (this.reloading) await this.reloading.catch(() => undefined);
     const run = this.doReload(reason);
     this.reloading = run;
@@ -111,7 +124,7 @@ export class DaemonCore {
     }
   }
 
-  private async doReload(reason: string): Promise<{ result: 'ok' | 'rejected'; diagnostics: unknown[] }> {
+  private async doReload(reason: string): Promise<{ result: 'ok' | 'rejected' | 'failed'; diagnostics: unknown[] }> {
     const { log, opts, supervisor } = this.d;
     const atMs = Date.now();
     const started = performance.now();
@@ -123,7 +136,10 @@ export class DaemonCore {
       log.error({ reason, diagnostics: next.diagnostics }, `reload (${reason}) rejected: ${opts.useFile} is invalid; keeping the running configuration`);
       return { result: 'rejected', diagnostics: next.diagnostics };
     }
+    for (const f of unsupportedFeatures(next.model)) log.warn(`not implemented by ka-ts, accepted and ignored: ${f}`);
+    const previous = this.model;
     this.model = next.model;
+    try {
     // Both children apply the new model at once (VRRP must not wait for a big IPVS update).
     await Promise.all((['vrrp', 'checkers'] as const).map(async (name) => {
       const wanted = name === 'vrrp' ? !opts.checkOnly && (opts.all || this.hasVrrp(next.model as KeepalivedConfig)) : !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model as KeepalivedConfig));
@@ -141,6 +157,16 @@ export class DaemonCore {
         });
       }
     }));
+    } catch (err) {
+      // A child could not apply it (or died meanwhile): counted and logged; the daemon runs on.
+      // The parent keeps the new model as the one in force: a respawned child starts from it.
+      this.reloads.total++;
+      this.reloads.failed++;
+      const message = `reload (${reason}) failed in a child: ${(err as Error).message}`;
+      this.reloads.last = { atMs, ok: false, durationMs: performance.now() - started, message };
+      log.error({ reason, previousFile: previous.file }, message);
+      return { result: 'failed', diagnostics: next.diagnostics };
+    }
     this.reloads.total++;
     this.reloads.last = { atMs, ok: true, durationMs: performance.now() - started, message: 'applied' };
     log.info({ reason, ms: Math.round(performance.now() - started) }, `reload (${reason}) applied`);

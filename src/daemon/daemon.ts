@@ -15,6 +15,7 @@ import { DaemonCore } from './core.js';
 import { installSignalHandlers } from './signals.js';
 import { loadConfig } from '../config/load.js';
 import { notifySystemd } from './systemd-notify.js';
+import { unsupportedFeatures } from './unsupported-features.js';
 import { formatDiagnostic } from '../../parsers/diagnostics.js';
 import { renderConf } from '../../parsers/render-conf.js';
 
@@ -41,6 +42,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     return 1;
   }
 
+  for (const f of unsupportedFeatures(first.model)) log.warn(`not implemented by ka-ts, accepted and ignored: ${f}`);
   // -d: keepalived dumps its parsed configuration to the log at start; ka-ts prints the resolved
   // model as keepalived.conf (every default filled in), one log record.
   if (opts.dumpConf) log.info({ dump: true }, `resolved configuration:\n${renderConf(first.model)}`);
@@ -72,10 +74,14 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const wantVrrp = !opts.checkOnly && (opts.all || core.hasVrrp(first.model));
   const wantCheckers = !opts.vrrpOnly && (opts.all || core.hasCheckers(first.model));
 
-  supervisor.on('child-started', (name, pid, restart) => log.info({ child: name, pid, restart }, `${name} child started (pid ${pid})${restart ? ' after a crash' : ''}`));
+  supervisor.on('child-started', (name, pid, restart) => {
+    log.info({ child: name, pid, restart }, `${name} child started (pid ${pid})${restart ? ' after a crash' : ''}`);
+    core.initChild(name);
+  });
   supervisor.on('child-exited', (name, pid, code, signal, willRestart) => {
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    const level = willRestart || core.stopping ? 'info' : 'warn';
+    const unexpected = !core.stopping && (code !== 0 || signal !== null);
+    const level = unexpected ? 'error' : 'info';
     log[level]({ child: name, pid, code, signal }, `${name} child (pid ${pid}) ended with ${how}${willRestart ? '; restarting it' : ''}`);
   });
   supervisor.on('child-event', (name, event, data) => core.onChildEvent(name, event, data));
@@ -108,11 +114,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
   const done = new Promise<void>((resolve) => {
     installSignalHandlers({
-      reload: () => void core.reload('SIGHUP'),
-      dumpData: () => void core.dump('data'),
-      dumpStats: () => void core.dump('stats'),
-      dumpJson: () => void core.dump('json'),
-      clearStats: () => void core.clearStats(),
+      reload: () => void core.reload('SIGHUP').catch((err: Error) => log.error(`reload: ${err.message}`)),
+      dumpData: () => void core.dump('data').catch((err: Error) => log.error(`dump: ${err.message}`)),
+      dumpStats: () => void core.dump('stats').catch((err: Error) => log.error(`dump: ${err.message}`)),
+      dumpJson: () => void core.dump('json').catch((err: Error) => log.error(`dump: ${err.message}`)),
+      clearStats: () => void core.clearStats().catch((err: Error) => log.error(`clear stats: ${err.message}`)),
       stop: (sig) => {
         if (core.stopping) return;
         log.info(`${sig} received: stopping`);

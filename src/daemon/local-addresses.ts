@@ -3,18 +3,19 @@
 // seconds, which also catches addresses added by hand.
 import { execFile } from 'node:child_process';
 
-export async function localAddresses(): Promise<string[]> {
+/** The host's addresses, or undefined when they cannot be read (the caller keeps its last view). */
+export async function localAddresses(): Promise<string[] | undefined> {
   return await new Promise((resolve) => {
     execFile('ip', ['-j', 'addr', 'show'], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
       if (err) {
-        resolve([]);
+        resolve(undefined);
         return;
       }
       try {
         const links = JSON.parse(stdout) as Array<{ addr_info?: Array<{ local?: string }> }>;
         resolve(links.flatMap((l) => (l.addr_info ?? []).map((a) => a.local).filter((a): a is string => typeof a === 'string')));
       } catch {
-        resolve([]);
+        resolve(undefined);
       }
     });
   });

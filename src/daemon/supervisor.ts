@@ -38,6 +38,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private stopping = false;
   /** Children being stopped on purpose (a reload removed their part of the config): no respawn. */
   private readonly retiring = new Set<string>();
+  /** Respawns waiting out the crash-loop delay, so stop/retire can cancel them. */
+  private readonly respawnTimers = new Map<string, NodeJS.Timeout>();
   readonly restarts = new Map<string, number>();
 
   constructor(private readonly respawn: boolean) {
@@ -45,6 +47,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   start(spec: ChildSpec, restart = false): void {
+    this.retiring.delete(spec.name);
     const proc = fork(spec.modulePath, [], {
       env: { ...process.env, KA_TS_CHILD_OPTIONS: JSON.stringify(spec.options) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -61,6 +64,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     rpc.on('event', (event: string, data: unknown) => this.emit('child-event', spec.name, event, data));
     proc.on('exit', (code, signal) => this.onExit(entry, pid, code, signal));
+    // A failed fork or a write to a child that just died must not take the parent down.
+    proc.on('error', (err) => this.emit('child-event', spec.name, 'process-error', err.message));
     this.emit('child-started', spec.name, pid, restart);
   }
 
@@ -68,15 +73,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     removePidFile(entry.spec.pidFile, pid);
     if (this.running.get(entry.spec.name) === entry) this.running.delete(entry.spec.name);
     const willRestart = this.respawn && !this.stopping && !this.retiring.has(entry.spec.name);
-    this.retiring.delete(entry.spec.name);
+    if (!willRestart) this.retiring.delete(entry.spec.name);
     this.emit('child-exited', entry.spec.name, pid, code, signal, willRestart);
     if (!willRestart) return;
     this.restarts.set(entry.spec.name, (this.restarts.get(entry.spec.name) ?? 0) + 1);
     const lived = performance.now() - entry.startedAt;
     const delay = lived < FAST_RESPAWN_WINDOW_MS ? RESPAWN_DELAY_MS : 0;
-    setTimeout(() => {
-      if (!this.stopping && !this.running.has(entry.spec.name)) this.start(entry.spec, true);
+    const timer = setTimeout(() => {
+      this.respawnTimers.delete(entry.spec.name);
+      if (!this.stopping && !this.retiring.has(entry.spec.name) && !this.running.has(entry.spec.name)) this.start(entry.spec, true);
     }, delay);
+    this.respawnTimers.set(entry.spec.name, timer);
   }
 
   rpc(name: string): ChildRpc | undefined {
@@ -98,12 +105,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   async stop(order: string[], graceMs = 5_000): Promise<void> {
     this.stopping = true;
+    for (const t of this.respawnTimers.values()) clearTimeout(t);
+    this.respawnTimers.clear();
     for (const name of order) await this.stopOne(name, graceMs);
   }
 
   /** Stops one child for good while the others keep running (a reload removed its section). */
   async retire(name: string, graceMs = 5_000): Promise<void> {
     this.retiring.add(name);
+    clearTimeout(this.respawnTimers.get(name));
+    this.respawnTimers.delete(name);
     await this.stopOne(name, graceMs);
   }
 

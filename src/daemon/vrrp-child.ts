@@ -1,6 +1,6 @@
 // The VRRP child process (keepalived's Keepalived_vrrp): runs the VRRP engine for the
 // configuration's instances and nothing else, so that checkers, IPVS work and their logging can
-// never delay an advert. It re-reads the configuration itself on reload, as keepalived's does.
+// never delay an advert. Its configuration model comes from the parent (at start and on reload).
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { VrrpEngine, type EngineLog } from '../vrrp/engine/engine.js';
@@ -11,7 +11,7 @@ import { TransitionTracker } from '../ops/transition-tracker.js';
 import { vrrpSnapshotPart } from '../ops/vrrp-snapshot.js';
 import { logNotifyOutcome, logTransition } from '../ops/logging/events.js';
 import { readChildOptions } from './child-options.js';
-import { ParentRpc } from './child-rpc.js';
+import { bootstrapChild } from './child-bootstrap.js';
 import { createDaemonLogger } from './logger.js';
 import { engineConfigFromModel, trackScriptRunsFromModel } from './vrrp-from-config.js';
 import { selectEngineIo } from '../vrrp/engine/io-selection.js';
@@ -32,20 +32,25 @@ function withDemotions(c: EngineConfig): EngineConfig {
   };
 }
 
+const boot = bootstrapChild();
+
+/** Engine operations (reload, demote, restore, stop) run one at a time, in arrival order. */
+let chain: Promise<unknown> = Promise.resolve();
+function serialised<T>(op: () => Promise<T>): Promise<T> {
+  const run = chain.then(op, op);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
 async function main(): Promise<void> {
-  const loaded = await loadConfig(opts.configFile, opts.configId !== undefined ? { configId: opts.configId } : {});
-  if (!loaded.model) {
-    log.error(`cannot load ${opts.configFile}; the VRRP process stops`);
-    process.exit(1);
-  }
-  let model: KeepalivedConfig = loaded.model;
+  let model: KeepalivedConfig = await boot.initialModel;
   // Every transition is one log line with its reason (keepalived: "(VI_1) Entering MASTER STATE").
   const tracker = new TransitionTracker((name, rec, kind) => logTransition(log, { instance: name, kind, ...(rec.from ? { from: rec.from } : {}), to: rec.to, ...(rec.reason ? { reason: rec.reason } : {}) }));
   const notify = await setupNotify(model.globalDefs, (o) => logNotifyOutcome(log, o));
   for (const p of notify.problems) log.warn(p);
 
   const recorded = tracker.wrap(notify.runner);
-  let rpc: ParentRpc | undefined;
+  const rpc = boot.rpc;
   // Native I/O (raw sockets, AF_PACKET GARP, batched ip) when the addon is built; otherwise the
   // engine's basic I/O, which the log names.
   const ports = selectEngineIo((m) => log.warn(m));
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
       // Transitions also go to the parent, which relays them to the checkers (ha_suspend,
       // lvs_sync_daemon role).
       notify: (ev) => {
-        if (ev.kind === 'INSTANCE' && ev.state !== 'STOP') rpc?.event('vrrp-state', { instance: ev.name, state: ev.state });
+        if (ev.kind === 'INSTANCE' && ev.state !== 'STOP') rpc.event('vrrp-state', { instance: ev.name, state: ev.state });
         recorded.notify(ev);
       },
     },
@@ -78,60 +83,83 @@ async function main(): Promise<void> {
   };
 
   let scripts: TrackScriptRunner | undefined;
-  rpc = new ParentRpc({
+  let stopped = false;
+  const reloadEngine = async (next: KeepalivedConfig): Promise<void> => {
+    // The new engine config first: if it cannot be applied, the old model and scripts stay.
+    const config = withDemotions(engineConfigFromModel(next, (w) => log.warn(w)));
+    scripts?.stop();
+    try {
+      await engine.reload(config);
+      model = next;
+      tracker.retain(model.vrrpInstances.map((i) => i.name));
+    } finally {
+      if (!stopped) scripts = startScripts(model);
+    }
+  };
+  boot.serve({
     'resend-state': () => {
-      for (const i of engine.status().instances) rpc?.event('vrrp-state', { instance: i.name, state: i.state });
+      for (const i of engine.status().instances) rpc.event('vrrp-state', { instance: i.name, state: i.state });
       return {};
     },
     snapshot: () => vrrpSnapshotPart(model, engine.status(), tracker),
     counters: () => engine.counters(),
-    reload: async (p) => {
+    reload: (p) => serialised(async () => {
       const given = (p as { model?: KeepalivedConfig }).model;
       const next = given ?? (await loadConfig(opts.configFile, opts.configId !== undefined ? { configId: opts.configId } : {})).model;
       if (!next) throw new Error(`cannot load ${opts.configFile}: keeping the running configuration`);
-      model = next;
-      scripts?.stop();
-      await engine.reload(withDemotions(engineConfigFromModel(model)));
-      tracker.retain(model.vrrpInstances.map((i) => i.name));
-      scripts = startScripts(model);
+      await reloadEngine(next);
       return { instances: model.vrrpInstances.length };
-    },
-    demote: async (p) => {
+    }),
+    demote: (p) => serialised(async () => {
       const { instance, priority } = p as { instance: string; priority?: number };
       if (!model.vrrpInstances.some((i) => i.name === instance)) throw new Error(`no vrrp_instance '${instance}'`);
+      const previous = demoted.get(instance);
       demoted.set(instance, priority ?? 1);
-      await engine.reload(withDemotions(engineConfigFromModel(model)));
+      try {
+        await reloadEngine(model);
+      } catch (err) {
+        if (previous === undefined) demoted.delete(instance);
+        else demoted.set(instance, previous);
+        throw err;
+      }
       log.warn({ instance, priority: priority ?? 1 }, `instance ${instance} demoted to priority ${priority ?? 1} (ka-ts ctl demote)`);
       return { instance, priority: priority ?? 1 };
-    },
-    restore: async (p) => {
+    }),
+    restore: (p) => serialised(async () => {
       const { instance } = p as { instance: string };
-      if (!demoted.delete(instance)) throw new Error(`instance '${instance}' is not demoted`);
-      await engine.reload(withDemotions(engineConfigFromModel(model)));
+      const previous = demoted.get(instance);
+      if (previous === undefined) throw new Error(`instance '${instance}' is not demoted`);
+      demoted.delete(instance);
+      try {
+        await reloadEngine(model);
+      } catch (err) {
+        demoted.set(instance, previous);
+        throw err;
+      }
       log.warn({ instance }, `instance ${instance} restored to its configured priority`);
       return { instance };
-    },
-    stop: async () => {
+    }),
+    stop: () => serialised(async () => {
+      stopped = true;
       scripts?.stop();
       await engine.stop({ keepVips: opts.dontReleaseVrrp });
       ports.close();
       await notify.close();
       return { stopped: true };
-    },
+    }),
   });
 
-  process.on('SIGTERM', () => {
+  const leave = (why: string): void => {
     // Parent gone or systemd killing the group: still leave the network clean.
+    log.warn(`${why}; stopping`);
+    stopped = true;
     scripts?.stop();
-    void engine.stop({ keepVips: opts.dontReleaseVrrp }).finally(() => process.exit(0));
-  });
+    void serialised(() => engine.stop({ keepVips: opts.dontReleaseVrrp })).finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => leave('SIGTERM'));
   process.on('SIGHUP', () => undefined); // reloads come from the parent over RPC
   process.on('SIGINT', () => undefined);
-  process.on('disconnect', () => {
-    log.error('supervisor went away; stopping');
-    scripts?.stop();
-    void engine.stop({ keepVips: opts.dontReleaseVrrp }).finally(() => process.exit(0));
-  });
+  process.on('disconnect', () => leave('supervisor went away'));
 
   await engine.start();
   scripts = startScripts(model);

@@ -2,7 +2,7 @@
 // engine's units (ms, full VIP forms), sync groups and vrrp_script runs. Per-instance garp_*
 // settings fall back to global_defs' vrrp_garp_*, as keepalived does; vrrp_version applies where
 // an instance has no `version`.
-import type { KeepalivedConfig, NotifyScripts as ConfigNotify, VirtualAddress, VrrpInstance } from '../config/model.js';
+import type { KeepalivedConfig, NotifyScripts as ConfigNotify, TrackRef, VirtualAddress, VrrpInstance, VrrpSyncGroup } from '../config/model.js';
 import type { EngineConfig, EngineInstanceSpec } from '../vrrp/engine/engine-spec.js';
 import type { NotifyScripts } from '../vrrp/engine/notify-sink.js';
 import type { VipEntry } from '../vrrp/engine/ports.js';
@@ -98,9 +98,34 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
 }
 
 /** `warn` receives what keepalived would log while completing instances (it keeps running). */
+/**
+ * A sync group's own track_interface / track_script / track_file apply to every member, as in
+ * keepalived; their weights count only with `sync_group_tracking_weight` (otherwise a failure
+ * means FAULT for the member, and so for the group).
+ */
+function withGroupTracking(cfg: KeepalivedConfig): VrrpInstance[] {
+  const groupOf = new Map<string, VrrpSyncGroup>();
+  for (const g of cfg.vrrpSyncGroups) for (const m of g.group) groupOf.set(m, g);
+  return cfg.vrrpInstances.map((i) => {
+    const g = groupOf.get(i.name);
+    if (!g || g.trackInterfaces.length + g.trackScripts.length + g.trackFiles.length === 0) return i;
+    const keepWeights = 'sync_group_tracking_weight' in g.extra;
+    const adopt = (refs: TrackRef[], own: TrackRef[]): TrackRef[] => [
+      ...own,
+      ...refs.filter((r) => !own.some((o) => o.name === r.name)).map((r) => (keepWeights ? r : { ...r, weight: 0 })),
+    ];
+    return {
+      ...i,
+      trackInterfaces: adopt(g.trackInterfaces, i.trackInterfaces),
+      trackScripts: adopt(g.trackScripts, i.trackScripts),
+      trackFiles: adopt(g.trackFiles, i.trackFiles),
+    };
+  });
+}
+
 export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string) => void = () => undefined): EngineConfig {
   // keepalived drops instances without an interface or VRID (the config test reports them).
-  const usable = cfg.vrrpInstances.filter((i) => i.interface !== undefined && i.virtualRouterId >= 1);
+  const usable = withGroupTracking(cfg).filter((i) => i.interface !== undefined && i.virtualRouterId >= 1);
   const names = new Set(usable.map((i) => i.name));
   return {
     instances: usable.map((i) => instanceSpec(i, cfg, warn)),
@@ -112,7 +137,7 @@ export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string)
 
 /** vrrp_script definitions that some instance tracks and that have a command to run. */
 export function trackScriptRunsFromModel(cfg: KeepalivedConfig): TrackScriptRun[] {
-  const tracked = new Set(cfg.vrrpInstances.flatMap((i) => i.trackScripts.map((t) => t.name)).concat(cfg.vrrpSyncGroups.flatMap((g) => g.trackScripts.map((t) => t.name))));
+  const tracked = new Set(withGroupTracking(cfg).flatMap((i) => i.trackScripts.map((t) => t.name)));
   return cfg.vrrpScripts
     .filter((s) => s.script !== undefined && tracked.has(s.name))
     .map((s) => ({ name: s.name, script: s.script as string, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs ?? s.intervalMs }));

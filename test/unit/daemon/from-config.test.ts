@@ -59,9 +59,21 @@ vrrp_instance VI_1 {
   }
   notify_master /bin/true
 }
+vrrp_instance VI_2 {
+  interface eth1
+  virtual_router_id 52
+  priority 150
+  virtual_ipaddress {
+    10.0.5.100
+  }
+}
 vrrp_sync_group G {
   group {
     VI_1
+    VI_2
+  }
+  track_script {
+    chk weight 10
   }
 }
 virtual_server 10.0.0.100 80 {
@@ -89,7 +101,7 @@ virtual_server fwmark 7 {
 
 test('config model → VRRP engine specs: units, globals, VIP forms, tracking weights', async () => {
   const c = engineConfigFromModel(await model(CONF));
-  assert.equal(c.instances.length, 1);
+  assert.equal(c.instances.length, 2);
   const i = c.instances[0]!;
   assert.equal(i.vrrp.version, 3, 'global vrrp_version applies');
   assert.equal(i.vrrp.advertIntMs, 500);
@@ -105,7 +117,9 @@ test('config model → VRRP engine specs: units, globals, VIP forms, tracking we
   assert.deepEqual(i.trackScripts, [{ name: 'chk', weight: -20, reverse: false }]);
   assert.deepEqual(i.trackInterfaces, [{ ifname: 'eth1', weight: -30 }]);
   assert.equal(i.notify.master, '/bin/true');
-  assert.deepEqual(c.syncGroups.map((g) => [g.name, g.members]), [['G', ['VI_1']]]);
+  assert.deepEqual(c.syncGroups.map((g) => [g.name, g.members]), [['G', ['VI_1', 'VI_2']]]);
+  // The group's track_script applies to every member, weight 0 without sync_group_tracking_weight.
+  assert.deepEqual(c.instances[1]!.trackScripts, [{ name: 'chk', weight: 0, reverse: false }]);
   assert.deepEqual(c.scripts, [{ name: 'chk', rise: 2, fall: 3, weight: -20, initFail: false }]);
 });
 

@@ -1,0 +1,22 @@
+// Keywords ka-ts parses and validates (so `-t` matches keepalived) but does not act on yet. The
+// daemon names each one present in the running configuration once at start and on reload, so an
+// operator never mistakes an accepted keyword for a working feature.
+import type { KeepalivedConfig } from '../config/model.js';
+
+export function unsupportedFeatures(cfg: KeepalivedConfig): string[] {
+  const out: string[] = [];
+  const where = (list: string[]): string => (list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', '));
+  const instances = (pred: (i: KeepalivedConfig['vrrpInstances'][number]) => boolean): string[] => cfg.vrrpInstances.filter(pred).map((i) => i.name);
+  const vmac = instances((i) => i.useVmac !== undefined);
+  if (vmac.length) out.push(`use_vmac (${where(vmac)}): VRRP runs on the parent interface without a macvlan`);
+  const dtp = instances((i) => i.dontTrackPrimary);
+  if (dtp.length) out.push(`dont_track_primary (${where(dtp)}): the instance's own interface is always tracked`);
+  const tp = [...instances((i) => i.trackProcesses.length > 0), ...cfg.vrrpSyncGroups.filter((g) => g.trackProcesses.length > 0).map((g) => g.name)];
+  if (tp.length || cfg.vrrpTrackProcesses.length) out.push(`track_process / vrrp_track_process (${where(tp.length ? tp : cfg.vrrpTrackProcesses.map((p) => p.name))}): processes are not tracked`);
+  const smtp = [...instances((i) => i.smtpAlert), ...cfg.vrrpSyncGroups.filter((g) => g.smtpAlert).map((g) => g.name)];
+  if (smtp.length || cfg.globalDefs.notificationEmail.length) out.push('smtp_alert / notification_email: no e-mail is sent (use notify scripts or notify_fifo)');
+  if (cfg.globalDefs.vrrpGarpIntervalMs > 0 || cfg.globalDefs.vrrpGnaIntervalMs > 0) out.push('vrrp_garp_interval / vrrp_gna_interval: the gratuitous ARPs / NAs of one burst are sent back to back');
+  const scriptUsers = cfg.vrrpScripts.filter((s) => s.user !== undefined).map((s) => s.name);
+  if (scriptUsers.length) out.push(`vrrp_script user (${where(scriptUsers)}): track scripts run as the daemon's user`);
+  return out;
+}
