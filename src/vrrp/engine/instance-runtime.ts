@@ -15,6 +15,11 @@ import type { AddressBatcher } from './address-batcher.js';
 import type { NotifySink } from './notify-sink.js';
 import type { AnnouncePort, ReceivedPacket, VrrpChannel } from './ports.js';
 
+/** Compile-time exhaustiveness: a new effect type without a case here is a type error. */
+function assertNever(e: never): never {
+  throw new Error(`unhandled VRRP effect ${JSON.stringify(e)}`);
+}
+
 export interface RuntimeCounters {
   sendErrors: number;
   announceBursts: number;
@@ -34,6 +39,7 @@ export class InstanceRuntime {
   lastTransitionMs: number | undefined;
   lastTransitionWallMs: number | undefined;
   private multicastChecksumForUnicast = false;
+  private blockTrafficReported = false;
 
   constructor(
     public spec: EngineInstanceSpec,
@@ -84,6 +90,7 @@ export class InstanceRuntime {
         return;
       case 'addVips':
         this.deps.batcher.change({ addVips: this.allVips(), addRoutes: this.spec.routes ?? [], addRules: this.spec.rules ?? [] });
+        if (e.blockTraffic) this.reportBlockTrafficMissing();
         return;
       case 'removeVips':
         this.deps.batcher.change({ delVips: this.allVips(), delRoutes: this.spec.routes ?? [], delRules: this.spec.rules ?? [] });
@@ -105,7 +112,25 @@ export class InstanceRuntime {
       case 'useMulticastChecksumForUnicast':
         this.multicastChecksumForUnicast = true;
         return;
+      case 'announceSourceAddress':
+        // keepalived try_up_instance: one GARP/NA for our unicast source so the master re-learns
+        // us before our down timer runs out.
+        this.announceAfterBatch([this.vrrp.primaryAddress], 1);
+        return;
+      default:
+        assertNever(e);
     }
+  }
+
+  /**
+   * vrrp_strict without `accept`: keepalived installs nftables/iptables rules dropping traffic to
+   * the VIPs. Not implemented here: the VIPs answer like any local address. Said once per instance
+   * so the operator knows, rather than silently differing.
+   */
+  private reportBlockTrafficMissing(): void {
+    if (this.blockTrafficReported) return;
+    this.blockTrafficReported = true;
+    this.deps.log('warn', `${this.name}: vrrp_strict without accept: blocking traffic to the VIPs (keepalived's nftables/iptables drop rules) is not implemented; the VIPs accept traffic`, { instance: this.name });
   }
 
   /**
