@@ -3,7 +3,7 @@
 // object of the block and renders that object's value back to keepalived.conf lines. Field
 // helpers (int, seconds, str, flag, enumOf, raw) cover the common shapes; blocks with their own
 // grammar provide a handler and renderer of their own.
-import type { ExtraKeywords, SourceLoc } from '../src/config/model.js';
+import type { ExtraKeywords } from '../src/config/model.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import type { Token } from './lexer.js';
 import type { Stmt } from './tree.js';
@@ -61,12 +61,6 @@ export function parseNumber(ctx: ParseCtx, tok: Token, min: number, max: number,
 
 const BOOL_WORDS: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
-export function parseBool(ctx: ParseCtx, tok: Token, what: string): boolean | undefined {
-  const v = BOOL_WORDS[tok.text.toLowerCase()];
-  if (v === undefined) ctx.sink.warning('invalid-bool', `${what}: '${tok.text}' is not one of on|off|true|false|yes|no - ignored`, tok.loc);
-  return v;
-}
-
 export const line = (...words: Array<string | number>): RenderLine => ({ words: words.map(String) });
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +116,7 @@ export function str<T>(keyword: string, field: keyof T & string, rest = false): 
 export function flag<T>(keyword: string, field: keyof T & string, dflt: boolean | undefined = false): KeywordSpec<T> {
   return {
     keyword,
-    handle(ctx, stmt, t) {
+    handle(_ctx, stmt, t) {
       // keepalived ignores words after most switches (`nopreempt 1`); a BOOL word is honoured.
       const w = stmt.args[0]?.text.toLowerCase();
       const v = w !== undefined && w in BOOL_WORDS ? BOOL_WORDS[w] : true;

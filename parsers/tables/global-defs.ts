@@ -1,7 +1,7 @@
 // global_defs keywords (keepalived 2.2.7 core/global_parser.c).
 import type { GlobalDefs, LvsSyncDaemon } from '../../src/config/model.js';
 import { familyOf } from '../addresses.js';
-import { applyTable, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type Table } from '../keyword-table.js';
+import { flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type Table } from '../keyword-table.js';
 
 export function defaultGlobalDefs(): GlobalDefs {
   return {
