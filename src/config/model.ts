@@ -233,7 +233,7 @@ export interface VrrpInstance {
   /** `state`: the initial state, default BACKUP. */
   state: 'MASTER' | 'BACKUP';
   interface?: string;
-  /** virtual_router_id (1-255). 0 when missing (validation reports it, keepalived drops the instance). */
+  /** virtual_router_id (1-255). An instance without one is reported and removed, as keepalived removes it. */
   virtualRouterId: number;
   /** priority, default 100 (255 = address owner). */
   priority: number;
@@ -432,7 +432,10 @@ export interface SorryServer {
 
 export interface VirtualServer {
   key: VirtualServerKey;
-  /** protocol, default TCP (ignored, with a warning, for fwmark services). */
+  /**
+   * protocol. Not written: keepalived 2.2.7 warns and uses UDP (so does ka-ts); ignored, with a
+   * warning when written, for fwmark services.
+   */
   protocol: LvsProtocol;
   /** lb_algo / lvs_sched, default wlc. */
   lbAlgo: LbAlgo;
