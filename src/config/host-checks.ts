@@ -156,7 +156,14 @@ async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, vrrpSto
       id = own;
     }
     const exe = executableOf(s.command);
-    const verdict = await checkScriptSecurity(exe, id, { scriptSecurity: security });
+    let verdict: Awaited<ReturnType<typeof checkScriptSecurity>>;
+    try {
+      verdict = await checkScriptSecurity(exe, id, { scriptSecurity: security });
+    } catch (err) {
+      // A path we may not inspect (EACCES, a race with a deleted file): say so, never crash.
+      sink.warning('script-check-failed', `${s.what}: cannot check '${exe}': ${(err as Error).message}`, s.loc);
+      continue;
+    }
     if (verdict.notFound) {
       if (s.tracking) sink.warning('script-not-found', `${s.what}: '${exe}' not found or not accessible - script disabled`, s.loc);
       continue;
