@@ -41,15 +41,17 @@ const scalarOf = (words: string[]): string | number | null => {
   return words.length === 1 && /^-?\d+(\.\d+)?$/.test(s) && String(Number(s)) === s ? Number(s) : s;
 };
 
-function linesToYaml(lines: readonly RenderLine[]): Record<string, unknown> {
-  const obj: Record<string, unknown> = {};
+function linesToYaml(lines: readonly RenderLine[]): Map<string, unknown> {
+  // A Map, not an object: JavaScript orders integer-like object keys first, and the order of
+  // lines matters (a raw block may hold a line "12").
+  const obj = new Map<string, unknown>();
   const put = (key: string, value: unknown): void => {
-    if (!(key in obj)) obj[key] = value;
-    else if (repeated.has(obj[key] as object)) (obj[key] as unknown[]).push(value);
+    if (!obj.has(key)) obj.set(key, value);
+    else if (repeated.has(obj.get(key) as object)) (obj.get(key) as unknown[]).push(value);
     else {
-      const arr = [obj[key], value];
+      const arr = [obj.get(key), value];
       repeated.add(arr);
-      obj[key] = arr;
+      obj.set(key, arr);
     }
   };
   for (const l of lines) {
@@ -57,7 +59,7 @@ function linesToYaml(lines: readonly RenderLine[]): Record<string, unknown> {
       const key = l.words.map(quoteWord).join(' ');
       if (LIST_BLOCKS.has(l.words[0]!)) put(key, l.children.map((c) => c.words.map(quoteWord).join(' ')));
       else put(key, linesToYaml(l.children));
-    } else put(l.words[0]!, scalarOf(l.words.slice(1)));
+    } else put(quoteWord(l.words[0]!), scalarOf(l.words.slice(1)));
   }
   return obj;
 }
@@ -143,16 +145,17 @@ class YamlWalker {
   }
 }
 
-/** Parses the YAML form; undefined when keepalived would stop (a keyword missing its value). */
+/** Parses the YAML form; undefined on a YAML syntax error (exit 4) or when keepalived would stop (exit 2). */
 export function parseYamlConfig(file: string, text: string, sink: DiagnosticSink): KeepalivedConfig | undefined {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const model = emptyConfig(file);
   for (const e of doc.errors) {
     const p = lc.linePos(e.pos[0]);
-    sink.error('yaml-syntax', e.message.split('\n')[0]!, { file, line: p.line, col: p.col });
+    // A document that is not valid YAML cannot be trusted at all: fatal, like an unreadable file.
+    sink.error('yaml-syntax', e.message.split('\n')[0]!, { file, line: p.line, col: p.col }, 4);
   }
-  if (doc.errors.length) return model;
+  if (doc.errors.length) return undefined;
   const walker = new YamlWalker(file, lc, sink);
   const root = doc.contents as Node | null;
   if (root === null) return model;

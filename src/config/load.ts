@@ -30,9 +30,25 @@ export interface LoadOptions {
   host?: HostFacts;
 }
 
+export class ConfigLoadInternalError extends Error {
+  override readonly name = 'ConfigLoadInternalError';
+}
+
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const abs = resolve(file);
   const sink = new DiagnosticSink();
+  try {
+    return await loadInto(file, opts, sink);
+  } catch (err) {
+    // A bug in ka-ts must not take the daemon down on reload: report it as fatal (exit 4, no
+    // model), so the caller keeps its last good configuration.
+    const e = new ConfigLoadInternalError(`internal error while loading ${file}: ${(err as Error)?.stack ?? String(err)}`);
+    sink.error('internal-error', e.message, undefined, 4);
+    return { model: undefined, diagnostics: sortDiagnostics(sink.items), exitCode: 4 };
+  }
+}
+
+async function loadInto(file: string, opts: LoadOptions, sink: DiagnosticSink): Promise<LoadResult> {
+  const abs = resolve(file);
   const configId = opts.configId ?? hostname();
   let model: KeepalivedConfig | undefined;
   let stopped = false;
@@ -44,6 +60,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     }
     const { parseYamlConfig } = await import('../../parsers/yaml-form.js');
     model = parseYamlConfig(abs, text, sink);
+    if (sink.items.some((d) => d.exitClass === 4)) return { model: undefined, diagnostics: sortDiagnostics(sink.items), exitCode: 4 };
   } else {
     const r = parseConf(abs, { configId, access: fsAccess }, sink);
     if (!r.found) {

@@ -39,6 +39,19 @@ test('-t: exit 0 and nothing printed for a clean file; 4 for a missing file', as
   assert.match(missing.out, /cannot be read/);
 });
 
+test('-t on YAML: a syntax error is fatal (exit 4, no model), keyword problems carry YAML lines', async () => {
+  const broken = join(dir, 'broken.yaml');
+  writeFileSync(broken, 'global_defs:\n  router_id: [unclosed\n');
+  const r = await loadConfig(broken);
+  assert.equal(r.exitCode, 4);
+  assert.equal(r.model, undefined);
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, 'global_defs:\n  router_id: x\n  no_such_keyword: 1\n');
+  const out = join(dir, 'yaml-diag.txt');
+  assert.equal(await runConfigTest({ file: bad, outFile: out }), 5);
+  assert.match(readFileSync(out, 'utf8'), /bad\.yml:3:3: warning: unknown keyword 'no_such_keyword'/);
+});
+
 test('--config-test=FILE writes located diagnostics there; JSON form has counts', async () => {
   const f = join(dir, 'bad.conf');
   writeFileSync(f, 'vrrp_instance V {\n virtual_router_id 1\n priority 300\n}\n');
