@@ -113,6 +113,8 @@ function executableOf(command: string): string {
 
 async function checkScripts(cfg: KeepalivedConfig, sink: DiagnosticSink, vrrpStopped: boolean): Promise<void> {
   const scripts = collectScripts(cfg).filter((s) => s.checker || !vrrpStopped);
+  // Nothing to resolve: no user lookups (each one runs getent).
+  if (scripts.length === 0 && !cfg.globalDefs.scriptUser) return;
   const security = cfg.globalDefs.enableScriptSecurity;
   const cache = new Map<string, Promise<ScriptIdentity | undefined>>();
   const lookup = (u: ScriptUser): Promise<ScriptIdentity | undefined> => {
