@@ -156,7 +156,9 @@ const mcastGroup = (keyword: string, field: 'vrrpMcastGroup4' | 'vrrpMcastGroup6
   handle(ctx, stmt, g) {
     if (!needArgs(ctx, stmt, 1)) return;
     const t = stmt.args[0]!;
+    const isMulticast = fam === 'inet' ? /^2(2[4-9]|3\d)\./.test(t.text) : /^ff/i.test(t.text);
     if (familyOf(t.text) !== fam) ctx.sink.warning('mcast-group', `${keyword}: '${t.text}' is not an ${fam === 'inet' ? 'IPv4' : 'IPv6'} address - ignored`, t.loc);
+    else if (!isMulticast) ctx.sink.warning('mcast-group', `${keyword}: ${t.text} is not a multicast address (${fam === 'inet' ? '224.0.0.0/4' : 'ff00::/8'}) - ignored`, t.loc);
     else g[field] = t.text;
   },
   render: (g) => (g[field] === dflt ? [] : [line(keyword, g[field])]),

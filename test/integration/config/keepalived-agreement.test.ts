@@ -70,6 +70,12 @@ const CASES: Record<string, string> = {
   'routes-rules': inst(`${vip} virtual_routes {\n 10.1.0.0/16 via 10.0.0.254 dev eth0\n }\n virtual_rules {\n from 10.0.0.1 table 100 preference 10\n }`),
   'static-addresses': `static_ipaddress {\n 10.9.0.1/24 dev eth0\n}\nstatic_routes {\n 10.8.0.0/16 via 10.9.0.254 dev eth0\n}\n${inst(vip)}`,
   'track-missing-interface': inst(`${vip} track_interface {\n eth9\n }`),
+  'unknown-script-user': 'global_defs {\n script_user nosuchuser\n}\n',
+  'empty-notification-email': 'global_defs {\n notification_email {\n }\n}\n',
+  'script-weight-range': `global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script s {\n script "/bin/true"\n weight 300\n}\n${inst(`${vip} track_script {\n s weight 300\n }`)}`,
+  'global-switches': 'global_defs {\n smtp_alert\n router_id a\n vrrp_version 3\n max_auto_priority\n lvs_flush\n dynamic_interfaces\n}\n',
+  'unicast-mcast-group': 'global_defs {\n vrrp_mcast_group4 10.0.0.1\n}\n',
+  'multicast-group': 'global_defs {\n vrrp_mcast_group4 224.0.0.19\n vrrp_mcast_group6 ff02::13\n}\n',
   'misc-check-missing': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n MISC_CHECK {\n misc_path /nonexistent/x.sh\n }\n }'),
 };
 
