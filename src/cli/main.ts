@@ -5,13 +5,13 @@ import { parseDaemonArgs, usage, UsageError, type DaemonOptions } from './flags.
 import { versionText } from './version.js';
 import { signalNumber } from '../daemon/signal-names.js';
 import { runConfigTest } from './config-test.js';
-import { runConfigCommand } from './config-command.js';
-import { runCtlCommand } from './ctl.js';
-import { runDaemon } from '../daemon/daemon.js';
+
+// Everything but the config test is loaded on demand: `ka-ts -t` in CI pipelines should not pay
+// for the daemon's modules.
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  config: runConfigCommand,
-  ctl: runCtlCommand,
+  config: async (argv) => (await import('./config-command.js')).runConfigCommand(argv),
+  ctl: async (argv) => (await import('./ctl.js')).runCtlCommand(argv),
   lab: async (argv) => (await import('../ops/lab/command.js')).runLabCommand(argv),
   drill: async (argv) => (await import('../ops/drill/command.js')).runDrillCommand(argv),
   doctor: async (argv) => (await import('../ops/doctor/command.js')).runDoctorCommand(argv),
@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       outFile: typeof opts.configTest === 'string' ? opts.configTest : undefined,
     });
   }
-  return await runDaemon(opts);
+  return await (await import('../daemon/daemon.js')).runDaemon(opts);
 }
 
 main(process.argv.slice(2)).then(
