@@ -100,6 +100,9 @@ export class VrrpEngine {
   private stopWatch: (() => void) | undefined;
   private keepVipsOnStop = false;
   private phase: 'new' | 'running' | 'stopped' = 'new';
+  private ops: Promise<void> = Promise.resolve();
+  private startRequested = false;
+  private stopRequested = false;
   private unknownScriptResults = 0;
   private readonly notRunning = new Map<string, string>();
 
@@ -128,13 +131,36 @@ export class VrrpEngine {
     );
   }
 
-  async start(): Promise<void> {
-    if (this.phase !== 'new') throw new EngineStateError(`cannot start an engine that is ${this.phase}`);
+  /**
+   * start, reload and stop run one after another (each awaits interface facts or the address
+   * batcher); without this two overlapping reloads could apply in the wrong order and a stop could
+   * let a reload carry on opening sockets on a stopped engine.
+   */
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.ops.then(op);
+    this.ops = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /** True once stop() was called, even while it waits for an earlier operation to finish. */
+  private get stopping(): boolean {
+    return this.stopRequested || this.phase !== 'running';
+  }
+
+  start(): Promise<void> {
+    if (this.phase !== 'new' || this.startRequested) return Promise.reject(new EngineStateError(`cannot start an engine that is ${this.phase}`));
+    this.startRequested = true;
+    return this.serial(() => this.doStart());
+  }
+
+  private async doStart(): Promise<void> {
+    if (this.stopRequested) return;
     this.phase = 'running';
     this.stopWatch = this.deps.link.watch((ifname, up) => this.onLink(ifname, up));
     this.syncScripts();
     this.files.start();
     const facts = await this.gatherFacts(this.config.instances);
+    if (this.stopping) return;
     // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
     // drop them all now; instances that become MASTER at once re-add theirs in the same batch.
     // (Only on interfaces that exist: there is nothing to clean on a missing one.)
@@ -153,8 +179,14 @@ export class VrrpEngine {
   }
 
   /** Graceful stop: masters send priority 0; VIPs are released unless `keepVips` (keepalived -V). */
-  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
-    if (this.phase !== 'running') return;
+  stop(opts: { keepVips?: boolean } = {}): Promise<void> {
+    if (this.stopRequested) return this.ops;
+    this.stopRequested = true;
+    return this.serial(() => this.doStop(opts));
+  }
+
+  private async doStop(opts: { keepVips?: boolean }): Promise<void> {
+    if (this.phase !== 'running') { this.phase = 'stopped'; return; }
     this.keepVipsOnStop = opts.keepVips === true;
     for (const rt of this.runtimes.values()) this.deliver(rt, { type: 'stop' }, this.clock());
     this.phase = 'stopped';
@@ -181,13 +213,22 @@ export class VrrpEngine {
    * MASTER); instances whose identity changed (interface, VRID, family, cast mode, source) are
    * stopped and started anew, as are added/removed ones.
    */
-  async reload(config: EngineConfig): Promise<void> {
-    if (this.phase !== 'running') throw new EngineStateError(`cannot reload an engine that is ${this.phase}`);
+  reload(config: EngineConfig): Promise<void> {
+    if (this.stopRequested || (this.phase !== 'running' && !this.startRequested)) {
+      return Promise.reject(new EngineStateError(`cannot reload an engine that is ${this.stopRequested ? 'stopped' : this.phase}`));
+    }
+    return this.serial(() => this.doReload(config));
+  }
+
+  private async doReload(config: EngineConfig): Promise<void> {
+    // A stop() called after this reload was queued wins: nothing more is opened or started.
+    if (this.stopping) return;
+    const facts = await this.gatherFacts(config.instances);
+    if (this.stopping) return;
     const old = this.config;
     this.config = config;
     this.syncScripts();
     if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
-    const facts = await this.gatherFacts(config.instances);
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
     for (const name of [...this.notRunning.keys()]) if (!next.has(name)) this.notRunning.delete(name);
     const now = this.clock();

@@ -19,8 +19,8 @@ export class FakeWorld {
   readonly openChannels = new Set<string>();
   readonly logs: Array<{ level: string; msg: string }> = [];
   private linkCb: ((ifname: string, up: boolean) => void) | undefined;
-  /** Resolves pending link facts lookups only when released (to test overlapping reloads). */
-  factsGate: Promise<void> | undefined;
+  /** Facts lookups for these interfaces wait until the promise resolves (overlapping reloads). */
+  readonly slowFacts = new Map<string, Promise<void>>();
   opens = 0;
 
   addInterface(ifname: string, ipv4: string, up = true): void {
@@ -57,7 +57,7 @@ export class FakeWorld {
       announce: { announce: (ifname, addresses) => { this.announced.push({ ifname, addresses }); } },
       link: {
         facts: async (ifname) => {
-          if (this.factsGate) await this.factsGate;
+          await this.slowFacts.get(ifname);
           const f = this.facts.get(ifname);
           return f ? { ...f } : undefined;
         },
