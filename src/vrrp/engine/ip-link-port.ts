@@ -61,7 +61,11 @@ export class IpLinkPort implements LinkPort {
   watch(onChange: (ifname: string, up: boolean) => void): () => void {
     let child: ChildProcess | undefined;
     let stopped = false;
+    let restart: NodeJS.Timeout | undefined;
     const startMonitor = (): void => {
+      restart = undefined;
+      // A restart timer that fires after stop must not spawn a monitor nothing would ever kill.
+      if (stopped) return;
       child = spawn('ip', ['-o', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'ignore'] });
       let rest = '';
       child.stdout?.on('data', (b: Buffer) => {
@@ -74,11 +78,13 @@ export class IpLinkPort implements LinkPort {
         }
       });
       // The monitor must not silently vanish: restart it if it dies while we still watch.
-      child.on('exit', () => { if (!stopped) setTimeout(startMonitor, 200); });
+      child.on('exit', () => { if (!stopped) restart = setTimeout(startMonitor, 200); });
     };
     startMonitor();
     return () => {
       stopped = true;
+      if (restart) clearTimeout(restart);
+      restart = undefined;
       child?.kill('SIGTERM');
     };
   }
