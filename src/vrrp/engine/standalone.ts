@@ -65,8 +65,9 @@ async function main(): Promise<number> {
       try {
         const next = load(file);
         runner.stop();
+        const previous = runner;
         void engine.reload(engineConfigFromStandalone(next)).then(() => {
-          runner = new TrackScriptRunner(scriptRunsFromStandalone(next), (n, ok) => engine.setScriptResult(n, ok), (n, m) => log('warn', `vrrp_script ${n}: ${m}`));
+          runner = new TrackScriptRunner(scriptRunsFromStandalone(next), (n, ok) => engine.setScriptResult(n, ok), (n, m) => log('warn', `vrrp_script ${n}: ${m}`), { previous });
           runner.start();
           log('info', `reloaded ${file}`);
         }, (err: Error) => log('error', `reload failed: ${err.message}`));
