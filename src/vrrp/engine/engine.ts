@@ -21,8 +21,8 @@ import { ChannelPool, type ChannelKeyParts, type ChannelPoolCounters } from './c
 import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { EngineConfig, EngineInstanceSpec, EngineSyncGroup } from './engine-spec.js';
 import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
-import { SpawnNotifySink, type NotifySink } from './notify-sink.js';
-import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpTransport } from './ports.js';
+import { SpawnNotifySink, type NotifyEvent, type NotifySink } from './notify-sink.js';
+import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpChannel, VrrpTransport } from './ports.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
@@ -105,6 +105,12 @@ export class VrrpEngine {
   private stopRequested = false;
   private unknownScriptResults = 0;
   private readonly notRunning = new Map<string, string>();
+  /**
+   * Instances whose interface does not exist (yet): kept as runtimes held in FAULT without a
+   * socket, so they count in their sync group and show in status; value = the configured spec
+   * (before the primary address is filled in from the interface).
+   */
+  private readonly placeholders = new Map<string, EngineInstanceSpec>();
 
   constructor(private config: EngineConfig, private readonly deps: EngineDeps) {
     this.log = deps.log ?? (() => {});
@@ -255,9 +261,14 @@ export class VrrpEngine {
       this.applyReloadAddresses(rt, oldSpec, wasMaster && rt.state === 'MASTER');
       this.retrack(rt, now);
     }
+    for (const spec of config.instances) if (this.placeholders.has(spec.vrrp.name)) this.placeholders.set(spec.vrrp.name, spec);
     this.buildGroups();
     for (const rt of started) this.retrack(rt, now, true);
     for (const rt of started) this.deliver(rt, { type: 'start' }, this.clock());
+    for (const rt of [...this.runtimes.values()]) {
+      const f = facts.get(rt.spec.interface);
+      if (f && this.placeholders.has(rt.name) && !started.includes(rt)) this.attachPlaceholder(rt, f, this.clock());
+    }
     await this.batcher.flush();
   }
 
@@ -326,6 +337,7 @@ export class VrrpEngine {
    * listed in status().notRunning with the reason, and the other instances carry on.
    */
   private tryCreateRuntime(spec: EngineInstanceSpec, facts: InterfaceFacts | undefined): InstanceRuntime | undefined {
+    if (!facts) return this.createPlaceholder(spec);
     try {
       const rt = this.createRuntime(spec, facts);
       this.notRunning.delete(spec.vrrp.name);
@@ -337,22 +349,78 @@ export class VrrpEngine {
     }
   }
 
+  /**
+   * The instance's interface is missing: no socket can be opened, but the instance must not vanish
+   * (its sync group would dissolve and the partner go MASTER alone, and exporters would show
+   * nothing). It runs in FAULT with a channel that cannot send until the interface appears.
+   */
+  private createPlaceholder(specIn: EngineInstanceSpec): InstanceRuntime | undefined {
+    const spec = this.withPrimary(specIn, undefined);
+    let machine: VrrpInstanceMachine;
+    try {
+      machine = new VrrpInstanceMachine(spec.vrrp);
+    } catch (err) {
+      this.notRunning.set(spec.vrrp.name, (err as Error).message);
+      this.log('error', `vrrp_instance ${spec.vrrp.name} not started: ${(err as Error).message}`, { instance: spec.vrrp.name });
+      return undefined;
+    }
+    const rt = new InstanceRuntime(spec, machine, noSocketChannel(spec.interface), this.runtimeDeps());
+    this.runtimes.set(spec.vrrp.name, rt);
+    this.placeholders.set(spec.vrrp.name, specIn);
+    this.notRunning.delete(spec.vrrp.name);
+    this.log('error', `vrrp_instance ${spec.vrrp.name}: ${missingReason(spec.interface)}; held in FAULT until the interface appears`, { instance: spec.vrrp.name, interface: spec.interface });
+    return rt;
+  }
+
+  /** Opens the socket of a placeholder whose interface now exists; it then leaves FAULT normally. */
+  private attachPlaceholder(rt: InstanceRuntime, facts: InterfaceFacts, now: number): void {
+    const configured = this.placeholders.get(rt.name);
+    if (!configured || this.runtimes.get(rt.name) !== rt) return;
+    const spec = this.withPrimary(configured, facts);
+    const key = channelKeyOf(spec);
+    try {
+      rt.channel = this.pool.attach(key, spec.vrrp.vrid, (p) => rt.onPacket(p, this.clock()));
+    } catch (err) {
+      this.log('error', `vrrp_instance ${rt.name}: interface ${spec.interface} appeared but its socket cannot open: ${(err as Error).message}`, { instance: rt.name });
+      return;
+    }
+    this.channelKeys.set(rt.name, key);
+    this.placeholders.delete(rt.name);
+    this.log('info', `vrrp_instance ${rt.name}: interface ${spec.interface} appeared, socket open`, { instance: rt.name, interface: spec.interface });
+    if (JSON.stringify(spec) !== JSON.stringify(rt.spec)) {
+      rt.spec = spec;
+      this.deliver(rt, { type: 'reload', spec: spec.vrrp }, now);
+    }
+    this.retrack(rt, now);
+  }
+
+  /** A link event for an interface placeholders wait for: look it up and attach them if it exists. */
+  private async attachPlaceholdersOn(ifname: string): Promise<void> {
+    if (this.stopping) return;
+    const facts = await this.deps.link.facts(ifname);
+    if (this.stopping || !facts) return;
+    this.links.set(ifname, facts.up);
+    const now = this.clock();
+    for (const rt of [...this.runtimes.values()]) if (rt.spec.interface === ifname && this.placeholders.has(rt.name)) this.attachPlaceholder(rt, facts, now);
+  }
+
+  private runtimeDeps() {
+    return {
+      batcher: this.batcher,
+      announce: this.deps.announce,
+      notify: { notify: (ev: NotifyEvent) => { if (this.phase !== 'new') this.notifySink.notify(ev); } },
+      log: this.log,
+      deliver: (r: InstanceRuntime, ev: VrrpEvent, now: number) => this.deliver(r, ev, now),
+    };
+  }
+
   private createRuntime(specIn: EngineInstanceSpec, facts: InterfaceFacts | undefined): InstanceRuntime {
     const spec = this.withPrimary(specIn, facts);
     const machine = new VrrpInstanceMachine(spec.vrrp);
-    const key: ChannelKeyParts = {
-      ifname: spec.interface, family: spec.vrrp.family, multicast: spec.vrrp.unicastPeers.length === 0,
-      ...(spec.vrrp.unicastPeers.length > 0 ? { sourceAddress: spec.vrrp.primaryAddress } : {}),
-    };
+    const key = channelKeyOf(spec);
     let rt: InstanceRuntime | undefined;
     const channel = this.pool.attach(key, spec.vrrp.vrid, (p) => rt?.onPacket(p, this.clock()));
-    rt = new InstanceRuntime(spec, machine, channel, {
-      batcher: this.batcher,
-      announce: this.deps.announce,
-      notify: { notify: (ev) => { if (this.phase !== 'new') this.notifySink.notify(ev); } },
-      log: this.log,
-      deliver: (r, ev, now) => this.deliver(r, ev, now),
-    });
+    rt = new InstanceRuntime(spec, machine, channel, this.runtimeDeps());
     this.runtimes.set(spec.vrrp.name, rt);
     this.channelKeys.set(spec.vrrp.name, key);
     return rt;
@@ -365,6 +433,7 @@ export class VrrpEngine {
     if (key) this.pool.detach(key, rt.vrrp.vrid);
     this.runtimes.delete(rt.name);
     this.channelKeys.delete(rt.name);
+    this.placeholders.delete(rt.name);
     this.verdicts.delete(rt.name);
   }
 
@@ -421,7 +490,12 @@ export class VrrpEngine {
   }
 
   private onLink(ifname: string, up: boolean): void {
-    if (this.links.get(ifname) === up || this.phase !== 'running') return;
+    if (this.phase !== 'running') return;
+    // Any event for an interface an instance waits for may mean it now exists (created, renamed).
+    if ([...this.runtimes.values()].some((r) => r.spec.interface === ifname && this.placeholders.has(r.name))) {
+      this.serial(() => this.attachPlaceholdersOn(ifname)).catch((err: Error) => this.log('error', `interface ${ifname}: ${err.message}`));
+    }
+    if (this.links.get(ifname) === up) return;
     this.links.set(ifname, up);
     this.log('info', `interface ${ifname} is ${up ? 'up' : 'down'}`, { interface: ifname, up });
     const now = this.clock();
@@ -433,6 +507,8 @@ export class VrrpEngine {
   /** Re-evaluates tracking and tells the machine when the verdict changed (or always, with `force`). */
   private retrack(rt: InstanceRuntime, now: number, force = false): void {
     const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n), (n) => this.files.value(n));
+    // Without a socket the instance stays in FAULT whatever the link says.
+    if (this.placeholders.has(rt.name)) { v.fault = true; v.faultReasons.unshift(missingReason(rt.spec.interface)); }
     const key = `${v.fault}/${v.priority}`;
     const prev = this.verdicts.get(rt.name);
     this.verdicts.set(rt.name, { key, reasons: v.faultReasons });
@@ -492,6 +568,23 @@ export class VrrpEngine {
       }
     }
   }
+}
+
+const missingReason = (ifname: string): string => `interface ${ifname} missing: no socket`;
+
+function channelKeyOf(spec: EngineInstanceSpec): ChannelKeyParts {
+  return {
+    ifname: spec.interface, family: spec.vrrp.family, multicast: spec.vrrp.unicastPeers.length === 0,
+    ...(spec.vrrp.unicastPeers.length > 0 ? { sourceAddress: spec.vrrp.primaryAddress } : {}),
+  };
+}
+
+/** The channel of an instance whose interface is missing: every send fails (and is counted). */
+function noSocketChannel(ifname: string): VrrpChannel {
+  return {
+    send: () => { throw new EngineStateError(missingReason(ifname)); },
+    close: () => {},
+  };
 }
 
 export type { VipEntry };

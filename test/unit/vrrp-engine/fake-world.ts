@@ -22,6 +22,8 @@ export class FakeWorld {
   /** Facts lookups for these interfaces wait until the promise resolves (overlapping reloads). */
   readonly slowFacts = new Map<string, Promise<void>>();
   opens = 0;
+  /** Interfaces that exist but whose socket cannot be opened (no permission). */
+  readonly refuseOpen = new Set<string>();
 
   addInterface(ifname: string, ipv4: string, up = true): void {
     this.facts.set(ifname, { ifindex: this.facts.size + 2, mac: '02:00:00:00:00:01', up, ipv4 });
@@ -41,6 +43,7 @@ export class FakeWorld {
       transport: {
         open: (opts: VrrpChannelOptions, _onPacket: (p: ReceivedPacket) => void): VrrpChannel => {
           if (!this.facts.has(opts.ifname)) throw new Error(`cannot bind to ${opts.ifname}: No such device`);
+          if (this.refuseOpen.has(opts.ifname)) throw new Error(`cannot open a raw socket on ${opts.ifname}: Operation not permitted`);
           this.opens += 1;
           const key = `${opts.ifname}/${opts.family}`;
           this.openChannels.add(key);
