@@ -315,7 +315,7 @@ export class VrrpEngine {
     const out = new Map<string, InterfaceFacts | undefined>();
     for (const n of names) {
       const f = await this.deps.link.facts(n);
-      if (!f) this.log('warn', `interface ${n} does not exist: instances on it cannot start, instances tracking it stay in FAULT`, { interface: n });
+      if (!f) this.log('warn', `interface ${n} does not exist: instances on it or tracking it stay in FAULT until it appears`, { interface: n });
       out.set(n, f);
       this.links.set(n, f?.up ?? false);
     }
