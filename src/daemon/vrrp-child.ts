@@ -7,6 +7,7 @@ import { VrrpEngine, type EngineLog } from '../vrrp/engine/engine.js';
 import type { EngineConfig } from '../vrrp/engine/engine-spec.js';
 import { TrackScriptRunner } from '../vrrp/engine/track-script-runner.js';
 import { setupNotify } from '../ops/notify-setup.js';
+import { resolveScriptUser } from '../ops/script-user.js';
 import { TransitionTracker } from '../ops/transition-tracker.js';
 import { vrrpSnapshotPart } from '../ops/vrrp-snapshot.js';
 import { logNotifyOutcome, logTransition } from '../ops/logging/events.js';
@@ -76,8 +77,24 @@ async function main(): Promise<void> {
     },
     log: engineLog,
   });
-  const startScripts = (m: KeepalivedConfig): TrackScriptRunner => {
-    const r = new TrackScriptRunner(trackScriptRunsFromModel(m), (n, ok) => engine.setScriptResult(n, ok), (n, msg) => log.warn(`vrrp_script ${n}: ${msg}`));
+  /**
+   * vrrp_script runs as its own `user`, else script_user, resolved as keepalived does; a script
+   * whose user cannot be resolved is not run (keepalived removes it) and the log says why. A
+   * runner replacing another takes over its in-flight runs, so no script runs twice at once.
+   */
+  const startScripts = async (m: KeepalivedConfig, previous?: TrackScriptRunner): Promise<TrackScriptRunner> => {
+    const g = m.globalDefs;
+    const runs = [];
+    for (const run of trackScriptRunsFromModel(m)) {
+      const who = m.vrrpScripts.find((s) => s.name === run.name)?.user ?? g.scriptUser;
+      try {
+        const user = await resolveScriptUser({ ...(who ? { user: who.user, ...(who.group ? { group: who.group } : {}) } : {}), scriptSecurity: g.enableScriptSecurity });
+        runs.push({ ...run, user });
+      } catch (err) {
+        log.error(`vrrp_script ${run.name}: ${(err as Error).message}; not run`);
+      }
+    }
+    const r = new TrackScriptRunner(runs, (n, ok) => engine.setScriptResult(n, ok), (n, msg) => log.warn(`vrrp_script ${n}: ${msg}`), previous ? { previous } : {});
     r.start();
     return r;
   };
@@ -87,13 +104,14 @@ async function main(): Promise<void> {
   const reloadEngine = async (next: KeepalivedConfig): Promise<void> => {
     // The new engine config first: if it cannot be applied, the old model and scripts stay.
     const config = withDemotions(engineConfigFromModel(next, (w) => log.warn(w)));
-    scripts?.stop();
+    const old = scripts;
+    old?.stop();
     try {
       await engine.reload(config);
       model = next;
       tracker.retain(model.vrrpInstances.map((i) => i.name));
     } finally {
-      if (!stopped) scripts = startScripts(model);
+      if (!stopped) scripts = await startScripts(model, old);
     }
   };
   boot.serve({
@@ -162,7 +180,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => leave('supervisor went away'));
 
   await engine.start();
-  scripts = startScripts(model);
+  scripts = await startScripts(model);
   rpc.event('ready', { instances: model.vrrpInstances.length });
   log.info(`VRRP running ${model.vrrpInstances.length} instance(s)`);
 }

@@ -1,6 +1,6 @@
 // What the engine runs: per instance the state machine's spec plus what only the runtime needs
 // (interface, full VIP forms for `ip`, tracking inputs, notify scripts). The lead maps the config
-// model onto this; the standalone entry maps its JSON onto it.
+// model onto this (src/daemon/vrrp-from-config.ts).
 import type { VrrpInstanceSpec } from '../fsm/spec.js';
 import type { NotifyScripts } from './notify-sink.js';
 import type { IpObject, VipEntry } from './ports.js';

@@ -1,6 +1,7 @@
-// Each drill scenario against a lab of two keepalived 2.2.7 directors (advert_int 0.5, VRRPv3):
-// the measured events are present and in protocol order, and the lab is restored after each.
-import { after, before, test } from 'node:test';
+// Each drill scenario against a lab of two ka-ts directors and against one of two keepalived 2.2.7
+// directors (advert_int 0.5, VRRPv3): the measured events are present and in protocol order, and
+// the lab is restored after each. Demote needs ka-ts (keepalived has no runtime demote).
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rootSkipReason } from '../lib/netns.js';
 import { labUp } from '../../../src/ops/lab/up.js';
@@ -13,12 +14,14 @@ import type { DrillTimeline } from '../../../src/ops/drill/timeline.js';
 import { exampleConf, leftoverNamespaces, uniqueLabName } from '../lab/lab-helpers.js';
 
 const skip = rootSkipReason();
-const name = uniqueLabName('s');
+
+for (const kind of ['ka-ts', 'keepalived'] as const) describe(`drill scenarios, ${kind} directors`, () => {
+const name = uniqueLabName(kind === 'ka-ts' ? 'k' : 's');
 let state: LabState;
 
 before(async () => {
   if (skip) return;
-  state = (await labUp(await exampleConf(), { name, directors: ['keepalived', 'keepalived'], advertInt: 0.5 })).state;
+  state = (await labUp(await exampleConf(), { name, directors: [kind, kind], advertInt: 0.5 })).state;
 });
 after(async () => {
   if (skip) return;
@@ -69,7 +72,15 @@ test('script-fail: tracked script fails, the master goes to FAULT with a priorit
   assert.ok(a.lastAdvertOld! >= a.fault!);
 });
 
-test('demote against a keepalived MASTER is refused with a clear error (keepalived has no runtime demote)', { skip, timeout: 30_000 }, async () => {
-  await assert.rejects(runLabDrill(state, { scenario: 'demote' }), (e: unknown) => e instanceof DrillError && /demote needs a ka-ts MASTER/.test(e.message));
-  assert.equal((await labStatus(name)).up, true);
+if (kind === 'keepalived') {
+  test('demote against a keepalived MASTER is refused with a clear error (keepalived has no runtime demote)', { skip, timeout: 30_000 }, async () => {
+    await assert.rejects(runLabDrill(state, { scenario: 'demote' }), (e: unknown) => e instanceof DrillError && /demote needs a ka-ts MASTER/.test(e.message));
+    assert.equal((await labStatus(name)).up, true);
+  });
+} else {
+  test('demote: the control socket lowers the master\'s priority, the backup preempts, restore brings it back', { skip, timeout: 60_000 }, async () => {
+    const t = await runLabDrill(state, { scenario: 'demote' });
+    await assertTakeover(t);
+  });
+}
 });
