@@ -26,7 +26,6 @@ export interface CoreDeps {
   model: KeepalivedConfig;
 }
 
-
 export class DaemonCore {
   stopping = false;
   controlCounters: { requests: number; badRequests: number; failedRequests: number } = { requests: 0, badRequests: 0, failedRequests: 0 };
@@ -140,23 +139,23 @@ export class DaemonCore {
     const previous = this.model;
     this.model = next.model;
     try {
-    // Both children apply the new model at once (VRRP must not wait for a big IPVS update).
-    await Promise.all((['vrrp', 'checkers'] as const).map(async (name) => {
-      const wanted = name === 'vrrp' ? !opts.checkOnly && (opts.all || this.hasVrrp(next.model as KeepalivedConfig)) : !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model as KeepalivedConfig));
-      const rpc = supervisor.rpc(name);
-      // The children get the model this parse produced (structured clone over the IPC channel),
-      // so a big configuration is parsed once per reload, not once per process.
-      if (rpc && wanted) await rpc.request('reload', { model: next.model }, 60_000);
-      else if (rpc && !wanted) await supervisor.retire(name);
-      else if (!rpc && wanted) {
-        supervisor.start({
-          name,
-          modulePath: childModulePath(name),
-          options: this.d.childOptions,
-          pidFile: name === 'vrrp' ? this.d.paths.vrrpPidFile : this.d.paths.checkersPidFile,
-        });
-      }
-    }));
+      // Both children apply the new model at once (VRRP must not wait for a big IPVS update).
+      await Promise.all((['vrrp', 'checkers'] as const).map(async (name) => {
+        const wanted = name === 'vrrp' ? !opts.checkOnly && (opts.all || this.hasVrrp(next.model as KeepalivedConfig)) : !opts.vrrpOnly && (opts.all || this.hasCheckers(next.model as KeepalivedConfig));
+        const rpc = supervisor.rpc(name);
+        // The children get the model this parse produced (structured clone over the IPC
+        // channel), so a big configuration is parsed once per reload, not once per process.
+        if (rpc && wanted) await rpc.request('reload', { model: next.model }, 60_000);
+        else if (rpc && !wanted) await supervisor.retire(name);
+        else if (!rpc && wanted) {
+          supervisor.start({
+            name,
+            modulePath: childModulePath(name),
+            options: this.d.childOptions,
+            pidFile: name === 'vrrp' ? this.d.paths.vrrpPidFile : this.d.paths.checkersPidFile,
+          });
+        }
+      }));
     } catch (err) {
       // A child could not apply it (or died meanwhile): counted and logged; the daemon runs on.
       // The parent keeps the new model as the one in force: a respawned child starts from it.
@@ -177,9 +176,15 @@ export class DaemonCore {
     await this.dumps.respond(kind);
   }
 
+  /** STATS_CLEAR: the VRRP counters (what keepalived clears; checker counters are kept). */
   async clearStats(): Promise<void> {
-    await Promise.allSettled(this.d.supervisor.names().map((n) => this.d.supervisor.rpc(n)?.request('clear-stats')));
-    this.d.log.info('statistics cleared');
+    const vrrp = this.d.supervisor.rpc('vrrp');
+    if (!vrrp) {
+      this.d.log.warn('STATS_CLEAR: no VRRP process is running');
+      return;
+    }
+    await vrrp.request('clear-stats');
+    this.d.log.info('VRRP statistics cleared');
   }
 
   async startMetrics(host: string, port: number): Promise<void> {

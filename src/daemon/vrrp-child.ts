@@ -121,6 +121,10 @@ async function main(): Promise<void> {
     },
     snapshot: () => vrrpSnapshotPart(model, engine.status(), tracker),
     counters: () => engine.counters(),
+    'clear-stats': () => {
+      engine.clearCounters();
+      return { cleared: true };
+    },
     reload: (p) => serialised(async () => {
       const given = (p as { model?: KeepalivedConfig }).model;
       const next = given ?? (await loadConfig(opts.configFile, opts.configId !== undefined ? { configId: opts.configId } : {})).model;

@@ -23,6 +23,7 @@ import type { EngineConfig, EngineInstanceSpec, EngineSyncGroup } from './engine
 import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
 import { SpawnNotifySink, type NotifyEvent, type NotifySink } from './notify-sink.js';
 import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpChannel, VrrpTransport } from './ports.js';
+import { resetCounters } from '../fsm/counters.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
@@ -201,6 +202,11 @@ export class VrrpEngine {
     this.files.stop();
     await this.batcher.flush();
     this.pool.closeAll();
+  }
+
+  /** keepalived's STATS_CLEAR (SIGRTMAX-1): every instance's VRRP counters back to zero. */
+  clearCounters(): void {
+    for (const rt of this.runtimes.values()) resetCounters(rt.machine.counters);
   }
 
   /** One track_script run's result; rise/fall decide when the script's state flips. */

@@ -18,6 +18,11 @@ export function newCounters(): VrrpCounters {
   return { advertsSent: 0, advertsReceived: 0, becomeMaster: 0, releaseMaster: 0, priorityZeroSent: 0, priorityZeroReceived: 0, drops };
 }
 
+/** keepalived's STATS_CLEAR: every counter back to zero, in place (holders keep their reference). */
+export function resetCounters(c: VrrpCounters): void {
+  Object.assign(c, newCounters());
+}
+
 /**
  * The counters under keepalived's statistic names (as the exporters read them, e.g.
  * `advertisements_received`, `packet_length_errors`), plus ka-ts's own for drops keepalived does not

@@ -95,6 +95,12 @@ test('ka-ts daemon: reload without flaps, invalid reload kept, VRRP child respaw
     assert.deepEqual(dump.map((d) => [d.data.iname, d.data.state]), [['VI_1', 2]]);
     assert.match(readFileSync(kats.dumpFile('data'), 'utf8'), /VRRP Instance = VI_1[\s\S]*State = MASTER/);
     assert.equal(kats.running, true);
+    // STATS_CLEAR (63, real-time): the VRRP counters start again from zero.
+    const sentBefore = (await ctlStatus(d1!.ns, kats)).instances[0].counters.advertSent as number;
+    assert.ok(sentBefore > 5, `adverts counted before the clear (${sentBefore})`);
+    process.kill(kats.pid!, 63);
+    await waitFor(async () => ((await ctlStatus(d1!.ns, kats!)).instances[0].counters.advertSent as number) < sentBefore / 2, 5_000);
+    assert.equal(kats.running, true);
 
     // Reload changing only a real server's weight: no transition, no advert burst.
     const transitionsBefore = kats.notifications().length;
