@@ -106,12 +106,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     }
   }
 
-  if (wantVrrp) supervisor.start({ name: 'vrrp', modulePath: childModulePath('vrrp'), options: childOptions, pidFile: paths.vrrpPidFile });
-  if (wantCheckers) supervisor.start({ name: 'checkers', modulePath: childModulePath('checkers'), options: childOptions, pidFile: paths.checkersPidFile });
-  if (!wantVrrp && !wantCheckers) log.warn('the configuration has neither vrrp_instance nor virtual_server: nothing to run (use --all to start the children anyway)');
-  if (!wantVrrp) notifySystemd('READY=1', log);
-  log.info({ file: opts.useFile, pid: process.pid, netns: netns ?? null, vrrp: wantVrrp, checkers: wantCheckers }, `ka-ts started (config ${opts.useFile})`);
-
   const done = new Promise<void>((resolve) => {
     installSignalHandlers({
       reload: () => void core.reload('SIGHUP').catch((err: Error) => log.error(`reload: ${err.message}`)),
@@ -123,14 +117,23 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         if (core.stopping) return;
         log.info(`${sig} received: stopping`);
         notifySystemd('STOPPING=1', log);
-        void core.stop().then(async () => {
-          await control.close();
-          removePidFile(paths.pidFile);
-          resolve();
-        });
+        void core.stop()
+          .catch((err: Error) => log.error(`stopping: ${err.message}`))
+          .then(async () => {
+            await control.close().catch(() => undefined);
+            removePidFile(paths.pidFile);
+            resolve();
+          });
       },
     }, log);
   });
+  // Signal handlers are in place before any child exists: a HUP or TERM from systemd right
+  // after start is handled, never the default action (which would kill the parent).
+  if (wantVrrp) supervisor.start({ name: 'vrrp', modulePath: childModulePath('vrrp'), options: childOptions, pidFile: paths.vrrpPidFile });
+  if (wantCheckers) supervisor.start({ name: 'checkers', modulePath: childModulePath('checkers'), options: childOptions, pidFile: paths.checkersPidFile });
+  if (!wantVrrp && !wantCheckers) log.warn('the configuration has neither vrrp_instance nor virtual_server: nothing to run (use --all to start the children anyway)');
+  if (!wantVrrp) notifySystemd('READY=1', log);
+  log.info({ file: opts.useFile, pid: process.pid, netns: netns ?? null, vrrp: wantVrrp, checkers: wantCheckers }, `ka-ts started (config ${opts.useFile})`);
   await done;
   log.info('ka-ts stopped');
   return 0;
