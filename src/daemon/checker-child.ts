@@ -53,6 +53,10 @@ function logEvent(e: HealthEvent): void {
 }
 
 const boot = bootstrapChild();
+// From the first moment: reloads come from the parent over RPC, and Ctrl-C in a terminal
+// (SIGINT to the whole group) stops the daemon through the parent, in order.
+process.on('SIGHUP', () => undefined);
+process.on('SIGINT', () => undefined);
 
 async function main(): Promise<void> {
   let model: KeepalivedConfig = await boot.initialModel;
@@ -147,8 +151,6 @@ async function main(): Promise<void> {
     log.error('supervisor went away; stopping');
     shutdown();
   });
-  process.on('SIGHUP', () => undefined);
-  process.on('SIGINT', () => undefined);
 
   // Checks first: the pools must exist before the first IPVS pass, or every real server (alpha
   // ones included) would count as alive for a moment.

@@ -34,6 +34,10 @@ function withDemotions(c: EngineConfig): EngineConfig {
 }
 
 const boot = bootstrapChild();
+// From the first moment: reloads come from the parent over RPC, and Ctrl-C in a terminal
+// (SIGINT to the whole group) stops the daemon through the parent, in order.
+process.on('SIGHUP', () => undefined);
+process.on('SIGINT', () => undefined);
 
 /** Engine operations (reload, demote, restore, stop) run one at a time, in arrival order. */
 let chain: Promise<unknown> = Promise.resolve();
@@ -179,8 +183,6 @@ async function main(): Promise<void> {
     void serialised(() => engine.stop({ keepVips: opts.dontReleaseVrrp })).finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => leave('SIGTERM'));
-  process.on('SIGHUP', () => undefined); // reloads come from the parent over RPC
-  process.on('SIGINT', () => undefined);
   process.on('disconnect', () => leave('supervisor went away'));
 
   await engine.start();
