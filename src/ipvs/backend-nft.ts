@@ -10,7 +10,7 @@ import { familyOf } from './address.js';
 import { IpvsCommandError } from './errors.js';
 import { nftSupports } from './nft-support.js';
 import { parseNftJson, type NftReadResult } from './nft-read.js';
-import { NFT_FAMILY, NFT_TABLE, renderNftDeleteTable, renderNftTransaction } from './nft-ruleset.js';
+import { NFT_FAMILY, NFT_TABLE, renderNftDeleteTable, renderNftServicesTransaction, renderNftTransaction } from './nft-ruleset.js';
 import { cloneTable, emptyTable, serviceKey, type Destination, type IpvsTable, type Service } from './table.js';
 import { judgeChanges } from './verify.js';
 
@@ -77,9 +77,15 @@ export class NftBackend implements IpvsBackend {
       accepted.push(c);
     }
     if (accepted.length > 0) {
+      // Destination changes only (health, weights): rewrite just the services they touch.
+      // Anything else (services added, removed or edited) rewrites the table.
+      const destOnly = accepted.every((c) => c.op === 'add-dest' || c.op === 'edit-dest' || c.op === 'delete-dest');
+      const touched = new Set(accepted.map((c) => ('service' in c && 'dest' in c ? serviceKey(c.service) : '')));
       const script = model.services.size === 0
         ? (raw.chains.length > 0 ? renderNftDeleteTable() : '')
-        : renderNftTransaction(model, { chains: raw.chains, sets: raw.sets });
+        : destOnly && raw.chains.length > 0
+          ? renderNftServicesTransaction(model, { chains: raw.chains, sets: raw.sets }, touched)
+          : renderNftTransaction(model, { chains: raw.chains, sets: raw.sets });
       let stderr = '';
       if (script) {
         try {

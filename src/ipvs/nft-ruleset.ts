@@ -147,6 +147,57 @@ export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[]
   return { chains, sets };
 }
 
+/** The chains (and persistence sets) of one service: its scheduler chain and one chain per destination. */
+function serviceBody(skey: string, e: ServiceEntry, L: string[]): void {
+  const sc = serviceChain(skey);
+  const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
+  L.push(`add chain ${T} ${sc}`);
+  const dests = [...e.dests].sort(byKey);
+  for (const [dkey, d] of dests) {
+    const dc = destChain(skey, dkey);
+    L.push(`add chain ${T} ${dc}`);
+    const set = persistSet(e, dkey);
+    let update = '';
+    if (set) {
+      L.push(`add set ${T} ${set} { type ${fam}; flags dynamic,timeout; timeout ${e.service.persistence?.timeout}s; }`);
+      update = `update @${set} { ${clientExpr(e)} } `;
+    }
+    L.push(`add rule ${T} ${dc} ${l4ForDnat(e, d)}${update}${dnatTarget(e, d)} comment ${quote(ipvsadmLine({ op: 'add-dest', service: e.service.id, dest: d }))}`);
+  }
+  // Persistence hits first: a known client goes back to its destination (even one at weight 0,
+  // as IPVS keeps persistence templates to quiesced destinations).
+  for (const [dkey, d] of dests) {
+    const set = persistSet(e, dkey);
+    if (!set) continue;
+    L.push(`add rule ${T} ${sc} ${l4ForDnat(e, d)}${clientExpr(e)} @${set} update @${set} { ${clientExpr(e)} } ${dnatTarget(e, d)}`);
+  }
+  const sel = selectionRule(e, skey);
+  if (sel) L.push(`add rule ${T} ${sc} ${sel}`);
+}
+
+/**
+ * A transaction that rewrites only the chains of the given services (their destinations
+ * changed; the services themselves and the `services` chain did not). One atomic `nft -f` whose
+ * size follows the change, not the table: a weight change on a 5,000-service director rewrites
+ * one service. Persistence sets that stay are kept, as in the full transaction.
+ */
+export function renderNftServicesTransaction(table: IpvsTable, existing: NftExisting, only: ReadonlySet<string>): string {
+  const want = nftObjects(table);
+  const L: string[] = [];
+  for (const skey of [...only].sort()) {
+    const e = table.services.get(skey);
+    if (!e) continue;
+    const sc = serviceChain(skey);
+    const own = (name: string): boolean => name === sc || name.startsWith(`${sc}_`);
+    const setPrefix = `p_${h(skey, 10)}_`;
+    for (const c of existing.chains) if (own(c)) L.push(`flush chain ${T} ${c}`);
+    for (const c of existing.chains) if (own(c) && c !== sc && !want.chains.includes(c)) L.push(`delete chain ${T} ${c}`);
+    for (const x of existing.sets) if (x.startsWith(setPrefix) && !want.sets.includes(x)) L.push(`delete set ${T} ${x}`);
+    serviceBody(skey, e, L);
+  }
+  return L.length > 0 ? `${L.join('\n')}\n` : '';
+}
+
 /** The `nft -f -` input that makes the owned table equal to `table`. */
 export function renderNftTransaction(table: IpvsTable, existing: NftExisting): string {
   const want = nftObjects(table);
@@ -162,31 +213,8 @@ export function renderNftTransaction(table: IpvsTable, existing: NftExisting): s
   L.push(`add rule ${T} output jump services`);
 
   for (const [skey, e] of [...table.services].sort(byKey)) {
-    const sc = serviceChain(skey);
-    const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
-    L.push(`add chain ${T} ${sc}`);
-    const dests = [...e.dests].sort(byKey);
-    for (const [dkey, d] of dests) {
-      const dc = destChain(skey, dkey);
-      L.push(`add chain ${T} ${dc}`);
-      const set = persistSet(e, dkey);
-      let update = '';
-      if (set) {
-        L.push(`add set ${T} ${set} { type ${fam}; flags dynamic,timeout; timeout ${e.service.persistence?.timeout}s; }`);
-        update = `update @${set} { ${clientExpr(e)} } `;
-      }
-      L.push(`add rule ${T} ${dc} ${l4ForDnat(e, d)}${update}${dnatTarget(e, d)} comment ${quote(ipvsadmLine({ op: 'add-dest', service: e.service.id, dest: d }))}`);
-    }
-    // Persistence hits first: a known client goes back to its destination (even one at weight 0,
-    // as IPVS keeps persistence templates to quiesced destinations).
-    for (const [dkey, d] of dests) {
-      const set = persistSet(e, dkey);
-      if (!set) continue;
-      L.push(`add rule ${T} ${sc} ${l4ForDnat(e, d)}${clientExpr(e)} @${set} update @${set} { ${clientExpr(e)} } ${dnatTarget(e, d)}`);
-    }
-    const sel = selectionRule(e, skey);
-    if (sel) L.push(`add rule ${T} ${sc} ${sel}`);
-    L.push(`add rule ${T} services ${serviceMatch(e)} jump ${sc} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`);
+    serviceBody(skey, e, L);
+    L.push(`add rule ${T} services ${serviceMatch(e)} jump ${serviceChain(skey)} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`);
   }
   return `${L.join('\n')}\n`;
 }
