@@ -72,10 +72,29 @@ export function parseNftJson(text: string): NftReadResult {
   }
 
   const inconsistencies: string[] = [];
+  // Indexes, so that reading a table of thousands of services stays linear.
+  const chainSet = new Set(chains);
+  const rulesByChain = new Map<string, NftRule[]>();
+  for (const r of rules) {
+    const list = rulesByChain.get(r.chain);
+    if (list) list.push(r);
+    else rulesByChain.set(r.chain, [r]);
+  }
+  /** Destination chains are named `${serviceChain}_${hash}`: group them under their service chain. */
+  const destRulesByService = new Map<string, NftRule[]>();
+  for (const [chain, list] of rulesByChain) {
+    const cut = chain.lastIndexOf('_');
+    if (!chain.startsWith('svc_') || cut <= 4) continue;
+    const sc = chain.slice(0, cut);
+    if (!chainSet.has(sc) || sc === chain) continue;
+    const acc = destRulesByService.get(sc);
+    if (acc) acc.push(...list);
+    else destRulesByService.set(sc, [...list]);
+  }
   // Services: the comment of each rule in `services`.
   const serviceLines: string[] = [];
-  for (const r of rules) {
-    if (r.chain !== 'services' || !r.comment) continue;
+  for (const r of rulesByChain.get('services') ?? []) {
+    if (!r.comment) continue;
     const line = r.comment.trim();
     let key: string;
     try {
@@ -85,7 +104,7 @@ export function parseNftJson(text: string): NftReadResult {
       continue;
     }
     if (jumpTarget(r.expr) !== serviceChain(key)) { inconsistencies.push(`service ${key}: rule does not jump to ${serviceChain(key)}`); continue; }
-    if (!chains.includes(serviceChain(key))) { inconsistencies.push(`service ${key}: chain ${serviceChain(key)} missing`); continue; }
+    if (!chainSet.has(serviceChain(key))) { inconsistencies.push(`service ${key}: chain ${serviceChain(key)} missing`); continue; }
     serviceLines.push(line);
   }
   const table = parseIpvsadmSave(serviceLines.join('\n'), 'nft service comments');
@@ -93,9 +112,9 @@ export function parseNftJson(text: string): NftReadResult {
   // Destinations: the comment of the rule in each destination chain.
   for (const [skey, entry] of table.services) {
     const sc = serviceChain(skey);
-    const reachable = new Set(rules.filter((r) => r.chain === sc).flatMap((r) => vmapTargets(r.expr)));
-    for (const r of rules) {
-      if (!r.chain.startsWith(`${sc}_`) || !r.comment) continue;
+    const reachable = new Set((rulesByChain.get(sc) ?? []).flatMap((r) => vmapTargets(r.expr)));
+    for (const r of destRulesByService.get(sc) ?? []) {
+      if (!r.comment) continue;
       let parsed: IpvsTable;
       try {
         parsed = parseIpvsadmSave(`-A ${skey}\n${r.comment}`, `nft chain ${r.chain} comment`);
