@@ -26,6 +26,16 @@ export interface CoreDeps {
   model: KeepalivedConfig;
 }
 
+/**
+ * The part of the model a child uses: the VRRP child never looks at virtual servers and the
+ * checker child never at VRRP instances, so neither pays to receive (structured clone over the
+ * IPC channel) what can be megabytes on a big director.
+ */
+export function modelFor(child: string, m: KeepalivedConfig): KeepalivedConfig {
+  if (child === 'vrrp') return { ...m, virtualServers: [], virtualServerGroups: [] };
+  return { ...m, vrrpInstances: [], vrrpSyncGroups: [], vrrpScripts: [], vrrpTrackFiles: [], vrrpTrackProcesses: [] };
+}
+
 export class DaemonCore {
   stopping = false;
   controlCounters: { requests: number; badRequests: number; failedRequests: number } = { requests: 0, badRequests: 0, failedRequests: 0 };
@@ -58,7 +68,7 @@ export class DaemonCore {
 
   /** A (re)started child gets the configuration in force, never the file as it is now. */
   initChild(name: string): void {
-    this.d.supervisor.rpc(name)?.request('init', { model: this.model }, 60_000).catch((err: Error) => {
+    this.d.supervisor.rpc(name)?.request('init', { model: modelFor(name, this.model) }, 60_000).catch((err: Error) => {
       this.d.log.error(`${name} child did not take its configuration: ${err.message}`);
     });
   }
@@ -145,7 +155,7 @@ export class DaemonCore {
         const rpc = supervisor.rpc(name);
         // The children get the model this parse produced (structured clone over the IPC
         // channel), so a big configuration is parsed once per reload, not once per process.
-        if (rpc && wanted) await rpc.request('reload', { model: next.model }, 60_000);
+        if (rpc && wanted) await rpc.request('reload', { model: modelFor(name, next.model as KeepalivedConfig) }, 60_000);
         else if (rpc && !wanted) await supervisor.retire(name);
         else if (!rpc && wanted) {
           supervisor.start({

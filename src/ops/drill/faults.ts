@@ -12,16 +12,20 @@ export class DrillError extends Error {
 
 export interface Fault {
   describe: string;
+  /** Work that must not count as part of the fault (finding pids): done before the fault's time stamp. */
+  prepare?(): Promise<void>;
   inject(): Promise<void>;
   restore(): Promise<void>;
 }
 
 export function makeFault(scenario: Scenario, state: LabState, d: LabDirectorState, opts: { frontIf: string; instances: string[]; vips: string[] }): Fault {
+  let pids: number[] = [];
   switch (scenario) {
     case 'kill':
       return {
         describe: `SIGKILL every process of ${d.id} (${d.kind}) — a crash: no priority-0 advert, VIPs left behind`,
-        inject: async () => { for (const pid of await directorPids(d)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } },
+        prepare: async () => { pids = await directorPids(d); },
+        inject: async () => { for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } },
         restore: () => restartDirector(state, d, opts.vips),
       };
     case 'stop':

@@ -59,6 +59,7 @@ export async function runLabDrill(state: LabState, opts: DrillOptions): Promise<
   try {
     await sleep(Math.max(1000, advertInt * 1500));
     say(`fault: ${fault.describe}`);
+    await fault.prepare?.();
     faultAtMs = Date.now();
     await fault.inject();
     injected = true;
