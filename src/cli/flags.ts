@@ -205,7 +205,10 @@ export function usage(): string {
   const lines = ['Usage: ka-ts [OPTION...]            run the daemon (keepalived-compatible options)',
     '       ka-ts -t [-f FILE]            check a configuration (alias --check-config)',
     '       ka-ts config dump|convert ...  print or convert the resolved configuration',
-    '       ka-ts ctl status|stats|reload  talk to a running daemon', ''];
+    '       ka-ts ctl status|stats|reload|demote|restore  talk to a running daemon',
+    '       ka-ts lab up|down|status       the whole director in network namespaces',
+    '       ka-ts drill [--lab|--target]   a measured failover drill',
+    '       ka-ts doctor [-f FILE]         check a live director against its config', ''];
   for (const s of OPTION_SPECS) {
     const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.long}${s.arg === 'required' ? '=ARG' : s.arg === 'optional' ? '[=ARG]' : ''}`;
     lines.push(`  ${flag.padEnd(32)} ${s.help}`);
