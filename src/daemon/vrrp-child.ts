@@ -16,6 +16,7 @@ import { bootstrapChild } from './child-bootstrap.js';
 import { createDaemonLogger } from './logger.js';
 import { engineConfigFromModel, trackScriptRunsFromModel } from './vrrp-from-config.js';
 import { selectEngineIo } from '../vrrp/engine/io-selection.js';
+import { NftTrafficBlocker } from '../vrrp/engine/nft-traffic-block.js';
 
 const opts = readChildOptions();
 process.title = 'ka-ts: vrrp';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
     addresses: ports.addresses,
     announce: ports.announce,
     link: ports.link,
+    // vrrp_strict without accept: drop traffic to the VIPs while MASTER, as keepalived does
+    // (the nft table is created only when an instance needs it).
+    blocker: new NftTrafficBlocker((m) => log.error(m)),
     notify: {
       // Transitions also go to the parent, which relays them to the checkers (ha_suspend,
       // lvs_sync_daemon role).

@@ -22,7 +22,7 @@ import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { EngineConfig, EngineInstanceSpec, EngineSyncGroup } from './engine-spec.js';
 import { InstanceRuntime, type RuntimeCounters } from './instance-runtime.js';
 import { SpawnNotifySink, type NotifyEvent, type NotifySink } from './notify-sink.js';
-import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, VipEntry, VrrpChannel, VrrpTransport } from './ports.js';
+import type { AddressPort, AddressTransaction, AnnouncePort, InterfaceFacts, LinkPort, TrafficBlockPort, VipEntry, VrrpChannel, VrrpTransport } from './ports.js';
 import { resetCounters } from '../fsm/counters.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
@@ -36,6 +36,8 @@ export interface EngineDeps {
   addresses: AddressPort;
   announce: AnnouncePort;
   link: LinkPort;
+  /** vrrp_strict without accept: firewall drops for the VIPs while MASTER. */
+  blocker?: TrafficBlockPort;
   notify?: NotifySink;
   log?: EngineLog;
   /** Monotonic ms; performance.now() unless a test injects its own. */
@@ -201,6 +203,7 @@ export class VrrpEngine {
     this.stopWatch?.();
     this.files.stop();
     await this.batcher.flush();
+    await this.deps.blocker?.close();
     this.pool.closeAll();
   }
 
@@ -414,6 +417,7 @@ export class VrrpEngine {
     return {
       batcher: this.batcher,
       announce: this.deps.announce,
+      ...(this.deps.blocker ? { blocker: this.deps.blocker } : {}),
       notify: { notify: (ev: NotifyEvent) => { if (this.phase !== 'new') this.notifySink.notify(ev); } },
       log: this.log,
       deliver: (r: InstanceRuntime, ev: VrrpEvent, now: number) => this.deliver(r, ev, now),

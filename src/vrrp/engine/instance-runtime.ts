@@ -13,7 +13,7 @@ import { advertFor } from '../fsm/advert-for.js';
 import type { EngineInstanceSpec } from './engine-spec.js';
 import type { AddressBatcher } from './address-batcher.js';
 import type { NotifySink } from './notify-sink.js';
-import type { AnnouncePort, ReceivedPacket, VrrpChannel } from './ports.js';
+import type { AnnouncePort, ReceivedPacket, TrafficBlockPort, VrrpChannel } from './ports.js';
 
 /** Compile-time exhaustiveness: a new effect type without a case here is a type error. */
 function assertNever(e: never): never {
@@ -28,6 +28,8 @@ export interface RuntimeCounters {
 export interface RuntimeDeps {
   batcher: AddressBatcher;
   announce: AnnouncePort;
+  /** vrrp_strict without accept: drop traffic to the VIPs while MASTER (absent: not available). */
+  blocker?: TrafficBlockPort;
   notify: NotifySink;
   log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
   /** Hands an event to the machine (directly or through its sync group) and runs the effects. */
@@ -90,10 +92,14 @@ export class InstanceRuntime {
         return;
       case 'addVips':
         this.deps.batcher.change({ addVips: this.allVips(), addRoutes: this.spec.routes ?? [], addRules: this.spec.rules ?? [] });
-        if (e.blockTraffic) this.reportBlockTrafficMissing();
+        if (e.blockTraffic) {
+          if (this.deps.blocker) this.deps.blocker.block(this.allVips().map((v) => v.cidr.split('/')[0]!));
+          else this.reportBlockTrafficMissing();
+        }
         return;
       case 'removeVips':
         this.deps.batcher.change({ delVips: this.allVips(), delRoutes: this.spec.routes ?? [], delRules: this.spec.rules ?? [] });
+        this.deps.blocker?.unblock(this.allVips().map((v) => v.cidr.split('/')[0]!));
         return;
       case 'sendGarp':
         this.announceAfterBatch(this.allVips().map((v) => v.cidr.split('/')[0]!), e.repeat);
@@ -130,7 +136,7 @@ export class InstanceRuntime {
   private reportBlockTrafficMissing(): void {
     if (this.blockTrafficReported) return;
     this.blockTrafficReported = true;
-    this.deps.log('warn', `${this.name}: vrrp_strict without accept: blocking traffic to the VIPs (keepalived's nftables/iptables drop rules) is not implemented; the VIPs accept traffic`, { instance: this.name });
+    this.deps.log('warn', `${this.name}: vrrp_strict without accept: no traffic blocker is available (nftables), so the VIPs accept traffic`, { instance: this.name });
   }
 
   /**

@@ -94,3 +94,14 @@ export interface LinkPort {
   /** Calls `onChange` whenever an interface's running state changes; returns a stop function. */
   watch(onChange: (ifname: string, up: boolean) => void): () => void;
 }
+
+/**
+ * vrrp_strict without `accept`: a MASTER that is not the address owner must not accept packets
+ * addressed to its VIPs (RFC 5798 §6.4.3); keepalived installs firewall drop rules for them.
+ * block/unblock are fire-and-forget, applied in order; close() removes everything it added.
+ */
+export interface TrafficBlockPort {
+  block(addresses: string[]): void;
+  unblock(addresses: string[]): void;
+  close(): Promise<void>;
+}

@@ -43,7 +43,7 @@ test('a multicast instance leaving FAULT announces nothing', async () => {
   }
 });
 
-test('vrrp_strict without accept: the missing traffic block is reported once per instance, VIPs still taken', async () => {
+test('vrrp_strict without accept and no blocker: reported once per instance, VIPs still taken', async () => {
   const w = new FakeWorld();
   w.addInterface('eth0', '192.168.50.1');
   w.addInterface('eth1', '192.168.51.1');
@@ -58,10 +58,39 @@ test('vrrp_strict without accept: the missing traffic block is reported once per
     w.link('eth1', true);
     await settle();
     assert.equal(engine.status().instances[0]!.state, 'MASTER', 'took the VIPs a second time');
-    const reports = w.logs.filter((l) => l.level === 'warn' && /blocking traffic to the VIPs .* not implemented/.test(l.msg));
+    const reports = w.logs.filter((l) => l.level === 'warn' && /vrrp_strict without accept: no traffic blocker/.test(l.msg));
     assert.equal(reports.length, 1);
     assert.deepEqual(w.heldAddresses(), ['eth0 192.168.50.10/24']);
   } finally {
     await engine.stop();
   }
+});
+
+test('vrrp_strict without accept: the blocker drops traffic to the VIPs while MASTER, lifts it on leaving, closes on stop', async () => {
+  const w = new FakeWorld();
+  w.addInterface('eth0', '192.168.50.1');
+  w.addInterface('eth1', '192.168.51.1');
+  const calls: string[] = [];
+  const blocker = {
+    block: (a: string[]) => { calls.push(`block ${a.join(',')}`); },
+    unblock: (a: string[]) => { calls.push(`unblock ${a.join(',')}`); },
+    close: async () => { calls.push('close'); },
+  };
+  const spec = instance('VI_1', 'eth0', ['192.168.50.10/24'], { priority: 255, startState: 'MASTER', strict: true, accept: false, version: 3, advertIntMs: 1000 },
+    { trackInterfaces: [{ ifname: 'eth1', weight: 0 }] });
+  const engine = new VrrpEngine(cfg(spec), { ...w.deps(), blocker });
+  try {
+    await engine.start();
+    await settle();
+    assert.equal(engine.status().instances[0]!.state, 'MASTER');
+    assert.deepEqual(calls, ['block 192.168.50.10']);
+    w.link('eth1', false);
+    await settle();
+    assert.equal(engine.status().instances[0]!.state, 'FAULT');
+    assert.deepEqual(calls, ['block 192.168.50.10', 'unblock 192.168.50.10']);
+  } finally {
+    await engine.stop();
+  }
+  assert.equal(calls.at(-1), 'close');
+  assert.equal(w.logs.filter((l) => /no traffic blocker/.test(l.msg)).length, 0);
 });
