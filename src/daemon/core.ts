@@ -138,6 +138,8 @@ export class DaemonCore {
     const atMs = Date.now();
     const started = performance.now();
     const next = await loadConfig(opts.useFile, { configId: opts.configId });
+    const parsedMs = performance.now() - started;
+    const childMs: Record<string, number> = {};
     if (!next.model || next.exitCode === 2 || next.exitCode === 4) {
       this.reloads.total++;
       this.reloads.failed++;
@@ -155,7 +157,11 @@ export class DaemonCore {
         const rpc = supervisor.rpc(name);
         // The children get the model this parse produced (structured clone over the IPC
         // channel), so a big configuration is parsed once per reload, not once per process.
-        if (rpc && wanted) await rpc.request('reload', { model: modelFor(name, next.model as KeepalivedConfig) }, 60_000);
+        const t0 = performance.now();
+        if (rpc && wanted) {
+          await rpc.request('reload', { model: modelFor(name, next.model as KeepalivedConfig) }, 60_000);
+          childMs[name] = Math.round(performance.now() - t0);
+        }
         else if (rpc && !wanted) await supervisor.retire(name);
         else if (!rpc && wanted) {
           supervisor.start({
@@ -178,7 +184,9 @@ export class DaemonCore {
     }
     this.reloads.total++;
     this.reloads.last = { atMs, ok: true, durationMs: performance.now() - started, message: 'applied' };
-    log.info({ reason, ms: Math.round(performance.now() - started) }, `reload (${reason}) applied`);
+    const ms = Math.round(performance.now() - started);
+    const parts = [`parse ${Math.round(parsedMs)} ms`, ...Object.entries(childMs).map(([n, v]) => `${n} ${v} ms`)].join(', ');
+    log.info({ reason, ms, parseMs: Math.round(parsedMs), childMs }, `reload (${reason}) applied in ${ms} ms (${parts})`);
     return { result: 'ok', diagnostics: next.diagnostics };
   }
 
