@@ -57,10 +57,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const rpc = new ChildRpc(proc, spec.name);
     const entry: Running = { spec, proc, rpc, startedAt: performance.now() };
     this.running.set(spec.name, entry);
-    try {
-      writePidFile(spec.pidFile, pid);
-    } catch (err) {
-      this.emit('child-event', spec.name, 'pidfile-error', (err as Error).message);
+    // No pid when the fork itself failed: the 'error' event below reports it, no pid file.
+    if (proc.pid !== undefined) {
+      try {
+        writePidFile(spec.pidFile, pid);
+      } catch (err) {
+        this.emit('child-event', spec.name, 'pidfile-error', (err as Error).message);
+      }
     }
     rpc.on('event', (event: string, data: unknown) => this.emit('child-event', spec.name, event, data));
     proc.on('exit', (code, signal) => this.onExit(entry, pid, code, signal));
