@@ -74,6 +74,10 @@ export class DaemonCore {
   }
 
   onChildEvent(name: string, event: string, data: unknown): void {
+    if (event === 'process-error' || event === 'pidfile-error') {
+      this.d.log.error({ child: name, event }, `${name} child: ${String(data)}`);
+      return;
+    }
     if (name === 'vrrp' && event === 'ready') notifySystemd('READY=1', this.d.log);
     // The checkers need to know which VIPs this director is MASTER for (ha_suspend).
     if (name === 'vrrp' && event === 'vrrp-state') {
