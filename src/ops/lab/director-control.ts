@@ -76,7 +76,11 @@ export async function waitDirectorReady(d: LabDirectorState, logOffset: number, 
   while (performance.now() < deadline) {
     const log = await readFile(d.log).catch(() => Buffer.alloc(0));
     if (READY[d.kind].test(log.subarray(logOffset).toString('utf8'))) return;
-    if (!(await directorAlive(d))) throw new LabDirectorError(`director ${d.id} (${d.kind}) exited while starting; see ${d.log}`);
+    if (!(await directorAlive(d))) {
+      // The lab's directory goes with `lab down`: the reason must travel in the error itself.
+      const tail = (await readFile(d.log).catch(() => Buffer.alloc(0))).subarray(logOffset).toString('utf8').trimEnd().split('\n').slice(-15).join('\n');
+      throw new LabDirectorError(`director ${d.id} (${d.kind}) exited while starting; see ${d.log}${tail ? `; its last lines:\n${tail}` : ' (it logged nothing)'}`);
+    }
     await sleep(50);
   }
   throw new LabDirectorError(`director ${d.id} (${d.kind}) did not start its VRRP instances within ${timeoutMs / 1000} s; see ${d.log}`);

@@ -38,6 +38,9 @@ export async function isAlive(pid: number, marker: string): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // A zombie (state Z) has exited; its parent has just not reaped it yet.
   if (/^\d+ \(.*\) Z/.test(stat)) return false;
+  // Mid-execve (`ip netns exec` becoming the daemon) the new image has no arguments yet and
+  // cmdline reads empty: the process is alive, its marker just cannot be read for a moment.
+  if (c === '') return stat !== '';
   return c.includes(marker);
 }
 
