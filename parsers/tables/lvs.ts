@@ -157,7 +157,9 @@ const realServer: KeywordSpec<VirtualServer> = {
   handle(ctx, stmt, vs) {
     const ep = parseEndpoint(ctx, stmt, 'real_server');
     if (!ep) return;
-    const rs: RealServer = { ...ep, weight: 1, checkers: [], loc: stmt.keyword.loc, extra: {} };
+    // Written out rather than spread from `ep`: one object shape for every real server keeps
+    // V8 on its fast path when a 10,000-service file builds 40,000 of them.
+    const rs: RealServer = { address: ep.address, port: ep.port, family: ep.family, weight: 1, checkers: [], loc: stmt.keyword.loc, extra: {} };
     const vsFamily = vs.key.kind === 'group' ? undefined : vs.key.family;
     applyTable(ctx, RS_TABLE, stmt.children ?? [], rs, { where: () => `real_server ${ep.address} ${ep.port}` });
     if (vsFamily && vsFamily !== ep.family && vs.lbKind !== 'TUN') {
