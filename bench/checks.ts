@@ -8,7 +8,11 @@
 //   BENCH_CHECKS_SECONDS   measured seconds per scenario (default 60)
 //   BENCH_CHECKS_SCENARIOS comma list of tcp1000, tcp5000, http500 (default all three)
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import net from 'node:net';
 import { loadavg } from 'node:os';
@@ -60,6 +64,27 @@ function buildSpec(kind: 'tcp' | 'http', targets: Target[]): VirtualServerSpec {
   return { id: `bench-${kind}`, quorum: 1, hysteresis: 0, alpha: false, omega: false, haSuspend: false, realServers };
 }
 
+const FLOOR_SOURCE = fileURLToPath(new URL('../../bench/tcp-check-floor.c', import.meta.url));
+
+interface Floor { checks: number; failures: number; wallMs: number; userMs: number; systemMs: number }
+
+/**
+ * The peer figure for TCP_CHECK: bench/tcp-check-floor.c makes keepalived's system calls for each
+ * check at the same rate against the same listeners, and nothing else (keepalived's own checker
+ * exits at start on a kernel without IPVS). Undefined when no C compiler is installed.
+ */
+function runFloor(addresses: string[], seconds: number): Floor | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'kats-floor-'));
+  try {
+    const bin = join(dir, 'tcp-check-floor');
+    if (spawnSync('cc', ['-O2', '-o', bin, FLOOR_SOURCE], { stdio: 'ignore' }).status !== 0) return undefined;
+    const r = spawnSync(bin, [String(PORT), String(seconds)], { input: addresses.join('\n') + '\n', encoding: 'utf8' });
+    return r.status === 0 ? (JSON.parse(r.stdout) as Floor) : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const pct = (xs: number[], p: number): number => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -84,7 +109,8 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
   const targets: Target[] = Array.from({ length: n }, (_, i) => ({ address: addressOf(kind === 'tcp' ? 10 : 20, i), make: kind === 'tcp' ? tcpServer : httpServer }));
   for (const t of targets) await listen(t);
 
-  const child = fork(new URL('./checks-worker.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_WORKER_ARGS passes node flags to the checker process (e.g. "--cpu-prof --cpu-prof-dir=DIR").
+  const child = fork(new URL('./checks-worker.js', import.meta.url), [], { execArgv: process.env.BENCH_WORKER_ARGS?.split(' ').filter(Boolean) ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const downAt = new Map<string, number>();
   const upWait = new Map<string, number>();
   const detections: number[] = [];
@@ -130,10 +156,15 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
   const waitUntil = performance.now() + bound + 1000;
   while (downAt.size && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 100));
   await ask(child, { cmd: 'stop' }, 'stopped');
+  // The peer runs after the checker, alone, against the same (all listening again) servers.
+  for (const t of targets) if (!t.server) await listen(t);
+  const floor = kind === 'tcp' ? runFloor(targets.map((t) => t.address), Math.min(SECONDS, 20)) : undefined;
   for (const t of targets) await close(t);
 
   const wall = u1.wall - u0.wall;
   const cpuMs = (u1.cpu.user - u0.cpu.user + u1.cpu.system - u0.cpu.system) / 1000;
+  const floorPct = floor ? Math.round(((floor.userMs + floor.systemMs) / floor.wallMs) * 1000) / 10 : NaN;
+  const cpuPct = Math.round((cpuMs / wall) * 1000) / 10;
   const probes = (u1.counters?.probes ?? 0) - (u0.counters?.probes ?? 0);
   const started = (u1.counters?.scheduler.started ?? 0) - (u0.counters?.scheduler.started ?? 0);
   const lateMs = (u1.counters?.scheduler.totalLatenessMs ?? 0) - (u0.counters?.scheduler.totalLatenessMs ?? 0);
@@ -142,7 +173,7 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
     realServers: n,
     seconds: Math.round(wall / 100) / 10,
     probesPerSec: Math.round(probes / (wall / 1000)),
-    cpuPctOfOneCore: Math.round((cpuMs / wall) * 1000) / 10,
+    cpuPctOfOneCore: cpuPct,
     userPct: Math.round(((u1.cpu.user - u0.cpu.user) / 1000 / wall) * 1000) / 10,
     systemPct: Math.round(((u1.cpu.system - u0.cpu.system) / 1000 / wall) * 1000) / 10,
     rssMiB: Math.round(u1.rss / 1048576),
@@ -156,6 +187,13 @@ async function scenario(name: string): Promise<Record<string, number | string>> 
     detectMaxMs: Math.round(Math.max(...detections)),
     boundMs: bound,
     recoverMedianMs: Math.round(pct(recoveries, 50)),
+    ...(floor ? {
+      floorChecksPerSec: Math.round(floor.checks / (floor.wallMs / 1000)),
+      floorCpuPct: floorPct,
+      floorUserPct: Math.round((floor.userMs / floor.wallMs) * 1000) / 10,
+      floorSystemPct: Math.round((floor.systemMs / floor.wallMs) * 1000) / 10,
+      ratioToFloor: Math.round((cpuPct / floorPct) * 100) / 100,
+    } : {}),
     // Context for the figures above: the listeners (this process) share the machine's cores.
     listenerCpuPct: Math.round(((parentCpu.user + parentCpu.system) / 1000 / wall) * 1000) / 10,
     loadAvg1: Math.round(load1 * 100) / 100,
@@ -168,6 +206,9 @@ for (const s of SCENARIOS) {
   results.push(r);
   console.log(`${String(r.scenario).padEnd(8)} rs=${r.realServers} ${r.seconds}s  ${r.probesPerSec} probes/s  CPU ${r.cpuPctOfOneCore}% of one core (user ${r.userPct}%, kernel ${r.systemPct}%)  RSS ${r.rssMiB} MiB (max ${r.maxRssMiB})  ` +
     `down→event median ${r.detectMedianMs} ms p99 ${r.detectP99Ms} ms max ${r.detectMaxMs} ms (bound ${r.boundMs} ms; ${r.detected}/${r.downs} detected)  recover median ${r.recoverMedianMs} ms  start lateness ${r.meanStartLatenessMs} ms  [listeners ${r.listenerCpuPct}% CPU, load ${r.loadAvg1}]`);
+  if (r.floorCpuPct !== undefined) {
+    console.log(`${''.padEnd(8)} peer: keepalived's TCP_CHECK system calls alone (bench/tcp-check-floor.c), ${r.floorChecksPerSec} checks/s: CPU ${r.floorCpuPct}% (user ${r.floorUserPct}%, kernel ${r.floorSystemPct}%); ka-ts/peer ${r.ratioToFloor}`);
+  }
 }
 console.log(JSON.stringify({ bench: 'checks', results }));
-console.log('keepalived -C comparison: not run here — keepalived 2.2.7\'s checker exits at start without the ip_vs kernel module ("IPVS: Can\'t initialize ipvs", permanent error FATAL); this machine has none.');
+console.log('keepalived -C itself is not run here: keepalived 2.2.7\'s checker exits at start without the ip_vs kernel module ("IPVS: Can\'t initialize ipvs", permanent error FATAL); the peer line runs its TCP_CHECK system calls instead (npm run bench:checks-vm compares with keepalived under QEMU).');

@@ -9,7 +9,8 @@
         "src/packet_send.cc",
         "src/unix_dgram.cc",
         "src/rt_signal.cc",
-        "src/netns_guard.cc"
+        "src/netns_guard.cc",
+        "src/tcp_prober.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

@@ -1,8 +1,9 @@
-// Module entry: registers the raw VRRP socket class and the helper functions.
+// Module entry: registers the raw VRRP socket and TCP prober classes and the helper functions.
 #include <napi.h>
 
 #include <csignal>
 
+#include "tcp_prober.h"
 #include "vrrp_socket.h"
 
 namespace kats {
@@ -13,6 +14,7 @@ Napi::Value WatchSignal(const Napi::CallbackInfo& info);
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kats::VrrpSocket::Init(env, exports);
+  kats::TcpProber::Init(env, exports);
   exports.Set("sendEthernetFrame", Napi::Function::New(env, kats::SendEthernetFrame, "sendEthernetFrame"));
   exports.Set("sendUnixDatagram", Napi::Function::New(env, kats::SendUnixDatagram, "sendUnixDatagram"));
   exports.Set("watchSignal", Napi::Function::New(env, kats::WatchSignal, "watchSignal"));

@@ -23,6 +23,9 @@
  * - `watchRealtimeSignal(signum, cb)` — same, checked to be a real-time signal number.
  * - `sdNotify(state): boolean` — sends `state` to $NOTIFY_SOCKET; false when it is unset.
  * - `realtimeSignalRange(): {min, max}` — glibc's SIGRTMIN/SIGRTMAX.
+ * - `openTcpProber(onDone): NativeTcpProber` — TCP_CHECK connects made as keepalived makes them
+ *   (SO_LINGER 0, non-blocking connect, SO_ERROR), all in one epoll set behind one libuv poll
+ *   handle; `onDone` gets an Int32Array [id, errno, ...] of the checks finished in a loop turn.
  * - `nativeAvailable(): boolean`, `nativeAddonPath(): string`.
  */
 import { createRequire } from 'node:module';
@@ -81,7 +84,18 @@ export interface NativeVrrpSocket {
   readonly fd: number;
 }
 
+export interface NativeTcpProber {
+  /** 0 when the connect is under way (onDone reports it); a positive errno when it failed at once. */
+  start(id: number, address: string, port: number, bindAddress?: string, bindPort?: number): number;
+  /** Closes a check still in flight; true if it was. */
+  cancel(id: number): boolean;
+  /** Idempotent. */
+  close(): void;
+  readonly inFlight: number;
+}
+
 interface AddonBinding {
+  TcpProber: new (onDone: (results: Int32Array) => void) => NativeTcpProber;
   VrrpRawSocket: new (opts: NativeVrrpSocketOptions, onPacket: (p: NativeVrrpPacket) => void, onError: (e: NativeError) => void) => NativeVrrpSocket;
   sendEthernetFrame(ifindex: number, frame: Buffer, netns?: string): number;
   sendUnixDatagram(path: string, data: Buffer): number;
@@ -127,6 +141,10 @@ export function nativeAvailable(): boolean {
 export function openVrrpRawSocket(opts: NativeVrrpSocketOptions, onPacket: (p: NativeVrrpPacket) => void, onError: (e: NativeError) => void): NativeVrrpSocket {
   const A = addon();
   return new A.VrrpRawSocket(opts, onPacket, onError);
+}
+
+export function openTcpProber(onDone: (results: Int32Array) => void): NativeTcpProber {
+  return new (addon().TcpProber)(onDone);
 }
 
 /** `netns` (optional): send from inside that network namespace (name under /run/netns or path). */

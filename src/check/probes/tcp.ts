@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { ConnectSpec, TcpCheckSpec } from '../spec.js';
 import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
 import { tcpConnectOnce, tcpHandleAvailable } from './tcp-handle.js';
+import { tcpConnectNative, tcpNativeAvailable } from './tcp-native.js';
 
 /** Opens a TCP connection honouring bindto/bind_port and connect_timeout; resolves with the socket. */
 export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
@@ -22,12 +23,26 @@ export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
   });
 }
 
-/** TCP_CHECK through Node's TCP handle when available (cheap), else through net.Socket. */
-export async function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
-  if (!tcpHandleAvailable()) return probeTcpSocket(spec);
+/**
+ * TCP_CHECK through the native addon's prober (cheapest), else Node's TCP handle, else
+ * net.Socket; all three close an established check connection with a RST, as keepalived does.
+ */
+export function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
+  if (tcpNativeAvailable()) return probeWith(tcpConnectNative, spec);
+  if (tcpHandleAvailable()) return probeWith(tcpConnectOnce, spec);
+  return probeTcpSocket(spec);
+}
+
+/** TCP_CHECK through the native addon's TcpProber. */
+export const probeTcpNative = (spec: TcpCheckSpec): Promise<ProbeResult> => probeWith(tcpConnectNative, spec);
+
+/** TCP_CHECK through Node's TCP handle (tcp_wrap). */
+export const probeTcpHandle = (spec: TcpCheckSpec): Promise<ProbeResult> => probeWith(tcpConnectOnce, spec);
+
+async function probeWith(connectOnce: (c: TcpCheckSpec['connect']) => Promise<void>, spec: TcpCheckSpec): Promise<ProbeResult> {
   const start = performance.now();
   try {
-    await tcpConnectOnce(spec.connect);
+    await connectOnce(spec.connect);
     return okResult(elapsedSince(start), 'connected');
   } catch (err) {
     return failResult(elapsedSince(start), errorReason(err));
@@ -40,7 +55,8 @@ export async function probeTcpSocket(spec: TcpCheckSpec): Promise<ProbeResult> {
   try {
     const sock = await connectTcp(spec.connect);
     sock.on('error', () => { /* a reset after connect does not change the verdict */ });
-    sock.destroy();
+    // Closed with a RST as keepalived does (SO_LINGER 0): no TIME_WAIT per check.
+    sock.resetAndDestroy();
     return okResult(elapsedSince(start), 'connected');
   } catch (err) {
     return failResult(elapsedSince(start), errorReason(err));
