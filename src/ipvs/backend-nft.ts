@@ -1,18 +1,24 @@
 // NAT load balancing with nftables, for kernels without IPVS: the table ka-ts owns
-// (`table inet kats`) is rewritten in one atomic `nft -f -` transaction per batch and read back
-// with `nft -j list table`. What nftables cannot express is reported as `unsupported`, never
-// half-applied.
+// (`table inet kats`) is changed in one atomic `nft -f -` transaction per batch. What nftables
+// cannot express is reported as `unsupported`, never half-applied.
+//
+// Listing the table (`nft -j list table`) is the slow part: seconds at thousands of services, most
+// of it in the kernel. So the backend keeps the table it last read and, because a transaction
+// either commits whole or not at all, applies each committed batch to that model instead of
+// listing the table again. It lists the table only when asked to read() (the reconciler does at
+// start, on its drift timer and after a failure) and when it has no model (first use, or after a
+// transaction failed: then the table is not what it thought).
 import type { IpvsBackend } from './backend.js';
 import type { ApplyResult, Change, ChangeOutcome } from './changes.js';
 import { processRunner, type CommandRunner } from './command-runner.js';
-import { applyToTable } from './diff.js';
+import { withChanges } from './diff.js';
 import { familyOf } from './address.js';
 import { IpvsCommandError } from './errors.js';
 import { nftSupports } from './nft-support.js';
 import { parseNftJson, type NftReadResult } from './nft-read.js';
-import { NFT_FAMILY, NFT_TABLE, renderNftDeleteTable, renderNftServicesTransaction, renderNftTransaction } from './nft-ruleset.js';
-import { cloneTable, emptyTable, serviceKey, type Destination, type IpvsTable, type Service } from './table.js';
-import { judgeChanges } from './verify.js';
+import { NFT_FAMILY, NFT_TABLE } from './nft-ruleset.js';
+import { planNftTransaction } from './nft-transaction.js';
+import { emptyTable, serviceKey, type Destination, type IpvsTable, type Service } from './table.js';
 
 export interface NftBackendOptions {
   run?: CommandRunner;
@@ -20,6 +26,13 @@ export interface NftBackendOptions {
   /** Told about ruleset entries that did not match their comments (drift the next pass repairs). */
   onInconsistency?: (message: string) => void;
 }
+
+/**
+ * -t (terse): leave out the contents of named sets, i.e. the persistence sets' clients, which can
+ * be many and are not needed to rebuild the table. -p (numeric protocols): otherwise nft opens
+ * /etc/protocols once per rule to print `tcp`; nft-read takes the protocol from the comments.
+ */
+const LIST_ARGS = ['-t', '-p', '-j', 'list', 'table', NFT_FAMILY, NFT_TABLE];
 
 function serviceProblems(s: Service): string[] {
   return nftSupports({ scheduler: s.scheduler, ops: s.ops, flags: s.flags, ...(s.persistenceEngine ? { persistenceEngine: s.persistenceEngine } : {}), realServers: [] });
@@ -36,6 +49,8 @@ export class NftBackend implements IpvsBackend {
   private readonly run: CommandRunner;
   private readonly program: string;
   private readonly onInconsistency: (m: string) => void;
+  /** The table as last read, with every transaction committed since; undefined = list it before the next change. */
+  private model: NftReadResult | undefined;
 
   constructor(opts: NftBackendOptions = {}) {
     this.run = opts.run ?? processRunner();
@@ -45,67 +60,72 @@ export class NftBackend implements IpvsBackend {
 
   /** The owned table with the names of its chains and sets; an absent table reads as empty. */
   async readRaw(): Promise<NftReadResult> {
-    const r = await this.run(this.program, ['-j', 'list', 'table', NFT_FAMILY, NFT_TABLE]);
+    this.model = undefined;
+    const r = await this.run(this.program, LIST_ARGS);
     if (r.code !== 0) {
-      if (/No such file or directory/.test(r.stderr)) return { table: emptyTable(), chains: [], sets: [], inconsistencies: [] };
-      throw new IpvsCommandError(`${this.program} -j list table ${NFT_FAMILY} ${NFT_TABLE}`, r.code, r.stderr);
+      if (/No such file or directory/.test(r.stderr)) return (this.model = { table: emptyTable(), chains: [], sets: [], inconsistencies: [] });
+      throw new IpvsCommandError(`${this.program} ${LIST_ARGS.join(' ')}`, r.code, r.stderr);
     }
     const res = parseNftJson(r.stdout);
     for (const m of res.inconsistencies) this.onInconsistency(m);
+    this.model = res;
     return res;
   }
 
+  /** Lists the table (never from the model: this is how drift is found). The result is shared: do not modify it. */
   async read(): Promise<IpvsTable> {
     return (await this.readRaw()).table;
   }
 
+  /** What the backend believes the table is (the last read plus the transactions since), if it has a model. */
+  known(): Readonly<NftReadResult> | undefined {
+    return this.model;
+  }
+
   async apply(changes: readonly Change[]): Promise<ApplyResult> {
     if (changes.length === 0) return { outcomes: [] };
-    let raw: NftReadResult;
-    try {
-      raw = await this.readRaw();
-    } catch (e) {
-      return { outcomes: changes.map((change) => ({ change, status: 'failed', error: (e as Error).message })) };
+    let base = this.model;
+    if (!base) {
+      try {
+        base = await this.readRaw();
+      } catch (e) {
+        return { outcomes: changes.map((change) => ({ change, status: 'failed', error: (e as Error).message })) };
+      }
     }
-    const model = cloneTable(raw.table);
     const decided = new Map<Change, ChangeOutcome>();
     const accepted: Change[] = [];
+    // Whether a service is in the table at this point of the batch (earlier changes may add or delete it).
+    const present = new Map<string, boolean>();
+    const has = (k: string): boolean => present.get(k) ?? (base as NftReadResult).table.services.has(k);
     for (const c of changes) {
-      const why = this.problems(c, model);
+      const why = this.problems(c, has);
       if (why.length > 0) { decided.set(c, { change: c, status: 'unsupported', error: why.join('; ') }); continue; }
-      applyToTable(model, [c]);
+      if (c.op === 'add-service') present.set(serviceKey(c.service.id), true);
+      if (c.op === 'delete-service') present.set(serviceKey(c.service.id), false);
       accepted.push(c);
     }
     if (accepted.length > 0) {
-      // Destination changes only (health, weights): rewrite just the services they touch.
-      // Anything else (services added, removed or edited) rewrites the table.
-      const destOnly = accepted.every((c) => c.op === 'add-dest' || c.op === 'edit-dest' || c.op === 'delete-dest');
-      const touched = new Set(accepted.map((c) => ('service' in c && 'dest' in c ? serviceKey(c.service) : '')));
-      const script = model.services.size === 0
-        ? (raw.chains.length > 0 ? renderNftDeleteTable() : '')
-        : destOnly && raw.chains.length > 0
-          ? renderNftServicesTransaction(model, { chains: raw.chains, sets: raw.sets }, touched)
-          : renderNftTransaction(model, { chains: raw.chains, sets: raw.sets });
-      let stderr = '';
-      if (script) {
+      const model = withChanges(base.table, accepted);
+      const tx = planNftTransaction(model, base, accepted);
+      let error = '';
+      if (tx.script) {
         try {
-          const r = await this.run(this.program, ['-f', '-'], script);
-          if (r.code !== 0) stderr = r.stderr || `nft exited ${r.code}`;
+          const r = await this.run(this.program, ['-f', '-'], tx.script);
+          if (r.code !== 0) error = r.stderr.trim() || `${this.program} -f exited ${r.code}`;
         } catch (e) {
-          stderr = (e as Error).message;
+          error = (e as Error).message;
         }
       }
-      let after: IpvsTable | undefined;
-      if (!stderr) {
-        try { after = await this.read(); } catch (e) { stderr = `applied but could not read back: ${(e as Error).message}`; }
-      }
-      const judged = after ? judgeChanges(accepted, after, '') : accepted.map((change) => ({ change, status: 'failed' as const, error: stderr }));
-      for (const o of judged) decided.set(o.change, o);
+      // Committed whole or not at all: on success the model moves on; on failure the table is not
+      // what the model says (that is usually why it failed), so the next change lists it first.
+      if (error) this.model = undefined;
+      else this.model = { table: model, chains: [...tx.after.chains], sets: [...tx.after.sets], inconsistencies: [] };
+      for (const c of accepted) decided.set(c, error ? { change: c, status: 'failed', error } : { change: c, status: 'ok' });
     }
     return { outcomes: changes.map((c) => decided.get(c) as ChangeOutcome) };
   }
 
-  private problems(c: Change, model: IpvsTable): string[] {
+  private problems(c: Change, has: (serviceKey: string) => boolean): string[] {
     switch (c.op) {
       case 'set-timeouts':
         return ['lvs_timeouts are IPVS settings; with the nft backend set the conntrack timeouts (sysctl net.netfilter.nf_conntrack_*_timeout*) instead'];
@@ -119,7 +139,7 @@ export class NftBackend implements IpvsBackend {
         return [];
       case 'add-dest':
       case 'edit-dest':
-        if (!model.services.has(serviceKey(c.service))) return [`service ${serviceKey(c.service)} is not in the nft table (not supported or not added)`];
+        if (!has(serviceKey(c.service))) return [`service ${serviceKey(c.service)} is not in the nft table (not supported or not added)`];
         return destProblems(c.service, c.dest);
       case 'delete-dest':
         return [];

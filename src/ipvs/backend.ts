@@ -9,7 +9,8 @@ export interface IpvsBackend {
   readonly name: BackendName;
   /**
    * The table as it is now. Throws (IpvsCommandError / IpvsParseError) when it cannot be read;
-   * the reconciler counts that and tries again on the next pass.
+   * the reconciler counts that and tries again on the next pass. Callers treat the result as a
+   * value and never modify it (the nft backend keeps it as its model of the table).
    */
   read(): Promise<IpvsTable>;
   /**

@@ -132,3 +132,23 @@ export function applyToTable(t: IpvsTable, changes: readonly Change[]): void {
     }
   }
 }
+
+/**
+ * `t` with `changes` applied, leaving `t` as it was. Entries the changes do not touch are shared,
+ * not copied: the backends and the reconciler treat tables as values, and copying 5,000 services
+ * to record one weight change would cost more than the change.
+ */
+export function withChanges(t: IpvsTable, changes: readonly Change[]): IpvsTable {
+  const out: IpvsTable = { ...t, services: new Map(t.services) };
+  const copied = new Set<string>();
+  for (const c of changes) {
+    // Copy on write: applyToTable edits an entry in place (its service, its destination map).
+    const k = 'dest' in c ? serviceKey(c.service) : c.op === 'edit-service' ? serviceKey(c.service.id) : undefined;
+    if (k === undefined || copied.has(k)) continue;
+    copied.add(k);
+    const e = out.services.get(k);
+    if (e) out.services.set(k, { service: e.service, dests: new Map(e.dests) });
+  }
+  applyToTable(out, changes);
+  return out;
+}

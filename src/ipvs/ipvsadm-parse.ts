@@ -156,6 +156,15 @@ export function parseIpvsadmSave(text: string, src = 'ipvsadm -Sn'): IpvsTable {
   return table;
 }
 
+/** One `-a …` line (a destination and its service's selector), e.g. the comment of an nft destination chain. */
+export function parseIpvsadmDestLine(text: string, src: string): { id: ServiceId; dest: Destination } {
+  const tokens = text.trim().split(/\s+/);
+  if (tokens[0] === 'ipvsadm') tokens.shift();
+  const c: Cursor = { tokens, i: 1, src, line: 1, text };
+  if (tokens[0] !== '-a') fail(c, 'expected -a');
+  return destLine(c);
+}
+
 /**
  * `ipvsadm -L -n --thresholds` → thresholds per destination, merged into `table` (from -Sn).
  * Header lines and services without destinations are skipped by shape.

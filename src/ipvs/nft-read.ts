@@ -4,9 +4,9 @@
 // destination, and a destination with weight > 0 must be reachable from the scheduler's vmap.
 // Anything that does not add up is left out of the result, so the reconciler rewrites it.
 import { IpvsParseError } from './errors.js';
-import { parseIpvsadmSave, parseHostPort } from './ipvsadm-parse.js';
-import { destChain, NFT_TABLE, serviceChain } from './nft-ruleset.js';
-import { destKey, type IpvsTable } from './table.js';
+import { parseIpvsadmDestLine, parseIpvsadmSave, parseHostPort } from './ipvsadm-parse.js';
+import { destChainOf, NFT_TABLE, serviceChain } from './nft-ruleset.js';
+import { destKey, serviceKey, type IpvsTable } from './table.js';
 
 interface NftRule { chain: string; comment?: string; expr: unknown[] }
 
@@ -59,40 +59,41 @@ export function parseNftJson(text: string): NftReadResult {
   if (!items) throw new IpvsParseError('nft -j list table', 1, text.slice(0, 80), 'no "nftables" array');
   const chains: string[] = [];
   const sets: string[] = [];
-  const rules: NftRule[] = [];
+  // Indexed as they come, so that reading a table of thousands of services stays linear.
+  const rulesByChain = new Map<string, NftRule[]>();
   for (const it of items) {
     if (!isObj(it)) continue;
-    if (isObj(it.chain) && it.chain.table === NFT_TABLE && typeof it.chain.name === 'string') chains.push(it.chain.name);
-    if (isObj(it.set) && it.set.table === NFT_TABLE && typeof it.set.name === 'string') sets.push(it.set.name);
-    if (isObj(it.rule) && it.rule.table === NFT_TABLE && typeof it.rule.chain === 'string' && Array.isArray(it.rule.expr)) {
-      const r: NftRule = { chain: it.rule.chain, expr: it.rule.expr };
-      if (typeof it.rule.comment === 'string') r.comment = it.rule.comment;
-      rules.push(r);
+    if (isObj(it.rule)) {
+      const rule = it.rule;
+      if (rule.table !== NFT_TABLE || typeof rule.chain !== 'string' || !Array.isArray(rule.expr)) continue;
+      const r: NftRule = { chain: rule.chain, expr: rule.expr };
+      if (typeof rule.comment === 'string') r.comment = rule.comment;
+      const list = rulesByChain.get(r.chain);
+      if (list) list.push(r);
+      else rulesByChain.set(r.chain, [r]);
+    } else if (isObj(it.chain)) {
+      if (it.chain.table === NFT_TABLE && typeof it.chain.name === 'string') chains.push(it.chain.name);
+    } else if (isObj(it.set)) {
+      if (it.set.table === NFT_TABLE && typeof it.set.name === 'string') sets.push(it.set.name);
     }
   }
 
   const inconsistencies: string[] = [];
-  // Indexes, so that reading a table of thousands of services stays linear.
   const chainSet = new Set(chains);
-  const rulesByChain = new Map<string, NftRule[]>();
-  for (const r of rules) {
-    const list = rulesByChain.get(r.chain);
-    if (list) list.push(r);
-    else rulesByChain.set(r.chain, [r]);
-  }
   /** Destination chains are named `${serviceChain}_${hash}`: group them under their service chain. */
-  const destRulesByService = new Map<string, NftRule[]>();
-  for (const [chain, list] of rulesByChain) {
+  const destChainsByService = new Map<string, string[]>();
+  for (const chain of rulesByChain.keys()) {
     const cut = chain.lastIndexOf('_');
     if (!chain.startsWith('svc_') || cut <= 4) continue;
     const sc = chain.slice(0, cut);
-    if (!chainSet.has(sc) || sc === chain) continue;
-    const acc = destRulesByService.get(sc);
-    if (acc) acc.push(...list);
-    else destRulesByService.set(sc, [...list]);
+    if (!chainSet.has(sc)) continue;
+    const acc = destChainsByService.get(sc);
+    if (acc) acc.push(chain);
+    else destChainsByService.set(sc, [chain]);
   }
   // Services: the comment of each rule in `services`.
   const serviceLines: string[] = [];
+  const chainOf = new Map<string, string>(); // service key → its chain (hashed once)
   for (const r of rulesByChain.get('services') ?? []) {
     if (!r.comment) continue;
     const line = r.comment.trim();
@@ -103,45 +104,49 @@ export function parseNftJson(text: string): NftReadResult {
       inconsistencies.push((e as Error).message);
       continue;
     }
-    if (jumpTarget(r.expr) !== serviceChain(key)) { inconsistencies.push(`service ${key}: rule does not jump to ${serviceChain(key)}`); continue; }
-    if (!chainSet.has(serviceChain(key))) { inconsistencies.push(`service ${key}: chain ${serviceChain(key)} missing`); continue; }
+    const sc = serviceChain(key);
+    if (jumpTarget(r.expr) !== sc) { inconsistencies.push(`service ${key}: rule does not jump to ${sc}`); continue; }
+    if (!chainSet.has(sc)) { inconsistencies.push(`service ${key}: chain ${sc} missing`); continue; }
     serviceLines.push(line);
+    chainOf.set(key, sc);
   }
   const table = parseIpvsadmSave(serviceLines.join('\n'), 'nft service comments');
 
   // Destinations: the comment of the rule in each destination chain.
   for (const [skey, entry] of table.services) {
-    const sc = serviceChain(skey);
-    const reachable = new Set((rulesByChain.get(sc) ?? []).flatMap((r) => vmapTargets(r.expr)));
-    for (const r of destRulesByService.get(sc) ?? []) {
-      if (!r.comment) continue;
-      let parsed: IpvsTable;
-      try {
-        parsed = parseIpvsadmSave(`-A ${skey}\n${r.comment}`, `nft chain ${r.chain} comment`);
-      } catch (e) {
-        inconsistencies.push((e as Error).message);
-        continue;
+    const sc = chainOf.get(skey) ?? serviceChain(skey);
+    const reachable = new Set<string>();
+    for (const r of rulesByChain.get(sc) ?? []) for (const t of vmapTargets(r.expr)) reachable.add(t);
+    for (const chain of destChainsByService.get(sc) ?? []) {
+      for (const r of rulesByChain.get(chain) ?? []) {
+        if (!r.comment) continue;
+        let parsed: ReturnType<typeof parseIpvsadmDestLine>;
+        try {
+          parsed = parseIpvsadmDestLine(r.comment, `nft chain ${r.chain} comment`);
+        } catch (e) {
+          inconsistencies.push((e as Error).message);
+          continue;
+        }
+        if (serviceKey(parsed.id) !== skey) { inconsistencies.push(`chain ${r.chain}: comment is for another service`); continue; }
+        const d = parsed.dest;
+        const dk = destKey(d);
+        const target = dnatOf(r.expr);
+        const norm = target ? parseHostPort(target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`) : undefined;
+        if (r.chain !== destChainOf(sc, dk) || !norm || destKey(norm) !== dk) {
+          inconsistencies.push(`${dk} of ${skey}: chain ${r.chain} does not DNAT to it`);
+          continue;
+        }
+        if (d.weight > 0 && !reachable.has(r.chain)) {
+          inconsistencies.push(`${dk} of ${skey}: weight ${d.weight} but not in the scheduler map`);
+          continue;
+        }
+        if (d.weight === 0 && reachable.has(r.chain)) {
+          inconsistencies.push(`${dk} of ${skey}: weight 0 but still scheduled`);
+          continue;
+        }
+        entry.dests.set(dk, d);
       }
-      const d = [...(parsed.services.get(skey)?.dests.values() ?? [])][0];
-      if (!d) { inconsistencies.push(`chain ${r.chain}: comment is for another service`); continue; }
-      const dk = destKey(d);
-      const target = dnatOf(r.expr);
-      const norm = target ? parseHostPort(target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`) : undefined;
-      if (r.chain !== destChain(skey, dk) || !norm || destKey(norm) !== dk) {
-        inconsistencies.push(`${dk} of ${skey}: chain ${r.chain} does not DNAT to it`);
-        continue;
-      }
-      if (d.weight > 0 && !reachable.has(r.chain)) {
-        inconsistencies.push(`${dk} of ${skey}: weight ${d.weight} but not in the scheduler map`);
-        continue;
-      }
-      if (d.weight === 0 && reachable.has(r.chain)) {
-        inconsistencies.push(`${dk} of ${skey}: weight 0 but still scheduled`);
-        continue;
-      }
-      entry.dests.set(dk, d);
     }
   }
   return { table, chains, sets, inconsistencies };
 }
-

@@ -1,4 +1,5 @@
-// IPVS table → one atomic `nft -f -` transaction for the table ka-ts owns (pure).
+// The layout of the nft table ka-ts owns and the rules of one service (pure); nft-transaction.ts
+// assembles them into `nft -f -` transactions.
 //
 // Layout of `table inet kats` (names derive from hashes of the service/destination keys, so they
 // stay stable when other services come and go):
@@ -12,44 +13,54 @@
 //                               (rule comment: the destination in ipvsadm syntax)
 //   set p_H_D_P                 persistence: clients of destination D, dynamic, with the timeout
 //
-// The transaction flushes and rewrites every chain but keeps persistence sets whose service,
-// destination and persistence settings are unchanged, so clients stay where they were.
+// Transactions flush and rewrite chains but keep persistence sets whose service, destination and
+// persistence settings are unchanged, so clients stay where they were.
 // A service with no destination of weight > 0 (and no persistence hit) gets no DNAT: the packet
 // goes on to the director itself, which owns the VIP, so a client is refused at once (TCP RST /
 // ICMP port unreachable) much as IPVS answers when it finds no destination.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { netmaskBits } from './address.js';
 import { ipvsadmLine } from './ipvsadm-format.js';
 import { serviceKey, type Destination, type IpvsTable, type ServiceEntry } from './table.js';
 
 export const NFT_TABLE = 'kats';
 export const NFT_FAMILY = 'inet';
-const T = `${NFT_FAMILY} ${NFT_TABLE}`;
+export const T = `${NFT_FAMILY} ${NFT_TABLE}`;
 export const BASE_CHAINS = ['prerouting', 'output', 'services'] as const;
 
 /** Byte order, so the output does not depend on the locale. */
-const byKey = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
+export const byKey = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const h = (s: string, n: number): string => createHash('sha1').update(s).digest('hex').slice(0, n);
+// crypto.hash (Node ≥ 20.12) digests without building a Hash object, about twice as fast: reading
+// a table hashes every service and destination key to check its chain names.
+const sha1 = typeof crypto.hash === 'function'
+  ? (s: string): string => crypto.hash('sha1', s, 'hex')
+  : (s: string): string => crypto.createHash('sha1').update(s).digest('hex');
+const h = (s: string, n: number): string => sha1(s).slice(0, n);
+
+/** The hash that names a service's chains and sets. */
+export function serviceHash(skey: string): string {
+  return h(skey, 10);
+}
 
 export function serviceChain(skey: string): string {
-  return `svc_${h(skey, 10)}`;
+  return `svc_${serviceHash(skey)}`;
 }
 
 export function destChain(skey: string, dkey: string): string {
-  return `${serviceChain(skey)}_${h(dkey, 8)}`;
+  return destChainOf(serviceChain(skey), dkey);
+}
+
+/** destChain() for a service chain name already at hand. */
+export function destChainOf(svcChain: string, dkey: string): string {
+  return `${svcChain}_${h(dkey, 8)}`;
 }
 
 /** Persistence set of one destination; the persistence settings are part of the name so a change makes a fresh set. */
 export function persistSet(e: ServiceEntry, dkey: string): string | undefined {
   const p = e.service.persistence;
   if (!p) return undefined;
-  return `p_${h(serviceKey(e.service.id), 10)}_${h(dkey, 8)}_${h(`${p.timeout}/${p.netmask ?? ''}`, 4)}`;
-}
-
-export interface NftExisting {
-  chains: readonly string[];
-  sets: readonly string[];
+  return `p_${serviceHash(serviceKey(e.service.id))}_${h(dkey, 8)}_${h(`${p.timeout}/${p.netmask ?? ''}`, 4)}`;
 }
 
 function gcd(a: number, b: number): number {
@@ -132,23 +143,43 @@ function selectionRule(e: ServiceEntry, skey: string): string | undefined {
   return `${pre}${key} vmap { ${elems.join(', ')} }`;
 }
 
+/** Names of the chains and sets of one service: its scheduler chain, one chain (and persistence set) per destination. */
+export function serviceObjects(skey: string, e: ServiceEntry): { chains: string[]; sets: string[] } {
+  const chains = [serviceChain(skey)];
+  const sets: string[] = [];
+  for (const dkey of [...e.dests.keys()].sort()) {
+    chains.push(destChain(skey, dkey));
+    const set = persistSet(e, dkey);
+    if (set) sets.push(set);
+  }
+  return { chains, sets };
+}
+
 /** Names of every chain and set `table` needs. */
 export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[] } {
   const chains: string[] = [...BASE_CHAINS];
   const sets: string[] = [];
   for (const [skey, e] of [...table.services].sort(byKey)) {
-    chains.push(serviceChain(skey));
-    for (const dkey of [...e.dests.keys()].sort()) {
-      chains.push(destChain(skey, dkey));
-      const set = persistSet(e, dkey);
-      if (set) sets.push(set);
-    }
+    const o = serviceObjects(skey, e);
+    chains.push(...o.chains);
+    sets.push(...o.sets);
   }
   return { chains, sets };
 }
 
-/** The chains (and persistence sets) of one service: its scheduler chain and one chain per destination. */
-function serviceBody(skey: string, e: ServiceEntry, L: string[]): void {
+/** The service hash in a chain or set name of the layout (svc_H, svc_H_D, p_H_D_P); undefined for the base chains. */
+export function ownerHash(name: string): string | undefined {
+  const m = /^(?:svc|p)_([0-9a-f]{10})(?:_|$)/.exec(name);
+  return m?.[1];
+}
+
+/** The rule in `services` that sends the service's packets to its chain (its comment names the service). */
+export function serviceRule(skey: string, e: ServiceEntry): string {
+  return `add rule ${T} services ${serviceMatch(e)} jump ${serviceChain(skey)} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`;
+}
+
+/** The rules (and persistence sets) of one service: its scheduler chain and one chain per destination. */
+export function serviceBody(skey: string, e: ServiceEntry, L: string[]): void {
   const sc = serviceChain(skey);
   const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
   L.push(`add chain ${T} ${sc}`);
@@ -174,53 +205,3 @@ function serviceBody(skey: string, e: ServiceEntry, L: string[]): void {
   const sel = selectionRule(e, skey);
   if (sel) L.push(`add rule ${T} ${sc} ${sel}`);
 }
-
-/**
- * A transaction that rewrites only the chains of the given services (their destinations
- * changed; the services themselves and the `services` chain did not). One atomic `nft -f` whose
- * size follows the change, not the table: a weight change on a 5,000-service director rewrites
- * one service. Persistence sets that stay are kept, as in the full transaction.
- */
-export function renderNftServicesTransaction(table: IpvsTable, existing: NftExisting, only: ReadonlySet<string>): string {
-  const want = nftObjects(table);
-  const L: string[] = [];
-  for (const skey of [...only].sort()) {
-    const e = table.services.get(skey);
-    if (!e) continue;
-    const sc = serviceChain(skey);
-    const own = (name: string): boolean => name === sc || name.startsWith(`${sc}_`);
-    const setPrefix = `p_${h(skey, 10)}_`;
-    for (const c of existing.chains) if (own(c)) L.push(`flush chain ${T} ${c}`);
-    for (const c of existing.chains) if (own(c) && c !== sc && !want.chains.includes(c)) L.push(`delete chain ${T} ${c}`);
-    for (const x of existing.sets) if (x.startsWith(setPrefix) && !want.sets.includes(x)) L.push(`delete set ${T} ${x}`);
-    serviceBody(skey, e, L);
-  }
-  return L.length > 0 ? `${L.join('\n')}\n` : '';
-}
-
-/** The `nft -f -` input that makes the owned table equal to `table`. */
-export function renderNftTransaction(table: IpvsTable, existing: NftExisting): string {
-  const want = nftObjects(table);
-  const L: string[] = [];
-  L.push(`add table ${T}`);
-  L.push(`add chain ${T} prerouting { type nat hook prerouting priority dstnat; policy accept; }`);
-  L.push(`add chain ${T} output { type nat hook output priority -100; policy accept; }`);
-  L.push(`add chain ${T} services`);
-  for (const c of existing.chains) L.push(`flush chain ${T} ${c}`);
-  for (const c of existing.chains) if (!want.chains.includes(c)) L.push(`delete chain ${T} ${c}`);
-  for (const s of existing.sets) if (!want.sets.includes(s)) L.push(`delete set ${T} ${s}`);
-  L.push(`add rule ${T} prerouting jump services`);
-  L.push(`add rule ${T} output jump services`);
-
-  for (const [skey, e] of [...table.services].sort(byKey)) {
-    serviceBody(skey, e, L);
-    L.push(`add rule ${T} services ${serviceMatch(e)} jump ${serviceChain(skey)} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`);
-  }
-  return `${L.join('\n')}\n`;
-}
-
-/** Removes the whole owned table (stop without -I). */
-export function renderNftDeleteTable(): string {
-  return `delete table ${T}\n`;
-}
-

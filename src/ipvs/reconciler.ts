@@ -1,14 +1,20 @@
 // Keeps the backend's table equal to the desired one.
 //  - start(): reads the table and adopts what is there (no flush: restarting ka-ts does not blip
 //    traffic); services ka-ts wants are edited in place, foreign services are never touched.
-//  - setDesired(): a new desired table (config load/reload, health change) → a pass soon.
-//  - every driftIntervalMs: re-read and repair drift (someone ran ipvsadm -C, a lost change…).
-//  - failed changes are logged and counted and retried with backoff; a change the backend cannot
-//    express (`unsupported`) is logged once and not retried. Nothing here throws into the daemon.
+//  - setDesired(): a new desired table (config load/reload, health change) → a pass soon. That
+//    pass diffs against the table as ka-ts knows it (the last read plus the changes that
+//    succeeded since) and does not read it again: listing a table of thousands of services takes
+//    seconds with nft, and a reload that changes one weight should not wait for that.
+//  - every driftIntervalMs (reconcileNow()): re-read and repair drift (someone ran ipvsadm -C, a
+//    lost change…). A known table only goes stale through such outside changes, which this read
+//    finds.
+//  - failed changes are logged and counted and retried with backoff, after a fresh read (the
+//    table is not what ka-ts thought); a change the backend cannot express (`unsupported`) is
+//    logged once and not retried. Nothing here throws into the daemon.
 //  - stop(): removes the services ka-ts manages (and sync daemons it started) unless keep (-I).
 import type { IpvsBackend } from './backend.js';
 import type { Change, ChangeOutcome } from './changes.js';
-import { diffTables } from './diff.js';
+import { diffTables, withChanges } from './diff.js';
 import { ipvsadmLine } from './ipvsadm-format.js';
 import { emptyTable, serviceKey, type IpvsTable } from './table.js';
 
@@ -25,6 +31,8 @@ export interface ReconcilerStats {
   changesFailed: number;
   changesUnsupported: number;
   readErrors: number;
+  /** Full reads of the table (start, drift timer, after a failure, reconcileNow, stop). */
+  reads: number;
   /** Changes made to undo drift (the table changed while the desired state did not). */
   driftRepairs: number;
 }
@@ -34,7 +42,10 @@ export interface ReconcilerOptions {
   log: IpvsLogger;
   /** -I / --dont-release-ipvs: leave the table in place on stop. */
   keepOnStop?: boolean;
-  /** Re-read period for drift repair (default 5000 ms; 0 disables the timer). */
+  /**
+   * Re-read period for drift repair (default 5000 ms; 0 disables the timer). Never shorter than
+   * DRIFT_READ_FACTOR times the last read took, so re-reading a huge table stays a small share of the time.
+   */
   driftIntervalMs?: number;
   /** First retry delay after a failed change; doubles up to driftIntervalMs (default 500 ms). */
   retryDelayMs?: number;
@@ -57,9 +68,11 @@ export interface PassReport {
 }
 
 const MAX_REMEMBERED_UNSUPPORTED = 10_000;
+/** The drift timer waits at least this many times as long as the last read took. */
+export const DRIFT_READ_FACTOR = 10;
 
 export class IpvsReconciler {
-  readonly stats: ReconcilerStats = { passes: 0, changesApplied: 0, changesFailed: 0, changesUnsupported: 0, readErrors: 0, driftRepairs: 0 };
+  readonly stats: ReconcilerStats = { passes: 0, changesApplied: 0, changesFailed: 0, changesUnsupported: 0, readErrors: 0, reads: 0, driftRepairs: 0 };
   private desired: IpvsTable = emptyTable();
   /** Service keys ka-ts configured or adopted: the only ones it may delete. */
   private readonly managed = new Set<string>();
@@ -67,6 +80,18 @@ export class IpvsReconciler {
   /** The desired table of the last pass that applied everything; a difference while it is unchanged is drift. */
   private lastApplied: IpvsTable | undefined;
   private lastRead: IpvsTable | undefined;
+  /** The table as of the last read plus the changes that succeeded since; undefined = read before the next pass. */
+  private known: IpvsTable | undefined;
+  /** The next pass reads the table even if it is known (drift timer, retry, reconcileNow, stop). */
+  private readRequested = false;
+  private lastReadMs = 0;
+  /**
+   * When the last pass that read the table ended (performance.now()): the drift timer counts from
+   * there, not from the last pass, or passes that do not read (health changes every second, say)
+   * would keep pushing the drift check away. From the end of that pass, not of its read: at start
+   * the read finds an empty table and the pass then writes thousands of services.
+   */
+  private driftFrom = 0;
   private running: Promise<PassReport> | undefined;
   private queued: Promise<PassReport> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -83,8 +108,8 @@ export class IpvsReconciler {
   }
 
   /**
-   * For status dumps: the desired table, the table as last read (before that pass's changes) and
-   * the services ka-ts manages.
+   * For status dumps: the desired table, the table as last read (before that pass's changes; passes
+   * that did not read leave it as it was) and the services ka-ts manages.
    */
   snapshot(): { backend: string; desired: IpvsTable; lastRead?: IpvsTable; managed: string[] } {
     return { backend: this.opts.backend.name, desired: this.desired, ...(this.lastRead ? { lastRead: this.lastRead } : {}), managed: this.managedServices() };
@@ -101,7 +126,9 @@ export class IpvsReconciler {
     this.started = true;
     if (this.opts.flushOnStart) {
       try {
-        const existing = await this.opts.backend.read();
+        const existing = await this.timedRead();
+        // The first pass works from this read instead of listing the table again.
+        this.known = existing;
         for (const k of existing.services.keys()) this.managed.add(k);
         this.opts.log.info({ backend: this.opts.backend.name, existing: existing.services.size }, 'ipvs: lvs_flush: services not in the configuration will be removed');
       } catch {
@@ -109,14 +136,14 @@ export class IpvsReconciler {
       }
     }
     this.opts.log.info({ backend: this.opts.backend.name, services: this.desired.services.size }, 'ipvs: adopting the existing table (wanted services are edited in place, never flushed)');
-    return this.reconcileNow();
+    return this.schedule(false);
   }
 
   /** Replaces the desired table; resolves with the pass that applied it (never rejects). */
   setDesired(table: IpvsTable): Promise<PassReport> {
     this.setDesiredQuiet(table);
     if (!this.started || this.stopped) return Promise.resolve({ changes: [], outcomes: [], drift: false });
-    return this.reconcileNow();
+    return this.schedule(false);
   }
 
   private setDesiredQuiet(table: IpvsTable): void {
@@ -125,10 +152,16 @@ export class IpvsReconciler {
   }
 
   /**
-   * A pass that starts after this call (if one is running, the next one, shared by every caller
-   * that asks meanwhile). Never rejects.
+   * A pass that re-reads the table and repairs drift, starting after this call (if one is
+   * running, the next one, shared by every caller that asks meanwhile). Never rejects.
    */
   reconcileNow(): Promise<PassReport> {
+    return this.schedule(true);
+  }
+
+  /** The next pass (see reconcileNow); `read`: it lists the table even if the table is known. */
+  private schedule(read: boolean): Promise<PassReport> {
+    if (read) this.readRequested = true;
     if (!this.running) {
       this.running = this.runPass();
       return this.running;
@@ -151,13 +184,14 @@ export class IpvsReconciler {
     });
   }
 
-  /** One timer: the retry delay after a pass with failures, else the drift period. */
+  /** One timer: the retry delay after a pass with failures, else the next drift read (see driftFrom). */
   private armTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped || !this.started) return;
     const drift = this.opts.driftIntervalMs ?? 5000;
-    const ms = this.lastHadFailures ? this.retryDelay : drift;
+    const period = Math.max(drift, DRIFT_READ_FACTOR * this.lastReadMs);
+    const ms = this.lastHadFailures ? this.retryDelay : drift > 0 ? Math.max(1, this.driftFrom + period - performance.now()) : 0;
     if (ms <= 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -176,13 +210,30 @@ export class IpvsReconciler {
     this.lastHadFailures = true;
   }
 
+  private async timedRead(): Promise<IpvsTable> {
+    const t0 = performance.now();
+    this.stats.reads++;
+    try {
+      const t = await this.opts.backend.read();
+      this.lastRead = t;
+      return t;
+    } finally {
+      this.driftFrom = performance.now();
+      this.lastReadMs = this.driftFrom - t0;
+    }
+  }
+
   private async pass(): Promise<PassReport> {
     this.stats.passes++;
     const desired = this.desired;
+    const t0 = performance.now();
+    const mustRead = this.readRequested || this.known === undefined;
+    this.readRequested = false;
     let actual: IpvsTable;
     try {
-      actual = await this.opts.backend.read();
+      actual = mustRead ? await this.timedRead() : this.known as IpvsTable;
     } catch (e) {
+      this.known = undefined;
       this.stats.readErrors++;
       const readError = (e as Error).message;
       this.opts.log.error({ backend: this.opts.backend.name, err: readError }, 'ipvs: cannot read the table; keeping the last state, will retry');
@@ -191,16 +242,17 @@ export class IpvsReconciler {
       this.opts.onPass?.(report);
       return report;
     }
-    this.lastRead = actual;
+    const readMs = performance.now() - t0;
     const changes = diffTables(desired, actual, this.managed).filter((c) => !this.unsupported.has(signature(c)));
     // Nothing new was asked for since the last complete pass, yet the table differs: drift.
-    const drift = changes.length > 0 && !this.lastHadFailures && this.lastApplied !== undefined
+    const drift = mustRead && changes.length > 0 && !this.lastHadFailures && this.lastApplied !== undefined
       && diffTables(desired, this.lastApplied, new Set(this.lastApplied.services.keys())).length === 0;
     if (drift) {
       this.stats.driftRepairs += changes.length;
       this.opts.log.warn({ backend: this.opts.backend.name, changes: changes.map(ipvsadmLine) }, 'ipvs: table drifted from the desired state; repairing');
     }
     let outcomes: ChangeOutcome[] = [];
+    const t1 = performance.now();
     if (changes.length > 0) {
       try {
         outcomes = (await this.opts.backend.apply(changes)).outcomes;
@@ -208,6 +260,8 @@ export class IpvsReconciler {
         outcomes = changes.map((change) => ({ change, status: 'failed', error: (e as Error).message }));
       }
     }
+    const applyMs = performance.now() - t1;
+    if (mustRead) this.driftFrom = performance.now();
     let failed = 0;
     for (const o of outcomes) {
       const line = ipvsadmLine(o.change);
@@ -228,6 +282,14 @@ export class IpvsReconciler {
     }
     // Services that left the desired state and are gone from the table are no longer ours.
     for (const k of [...this.managed]) if (!desired.services.has(k) && !actual.services.has(k)) this.managed.delete(k);
+    // What the table is now, without listing it: what was there plus what succeeded. After a
+    // failure it is not known (a change may have half-happened, or the table was not as thought).
+    this.known = failed > 0 ? undefined : withChanges(actual, outcomes.filter((o) => o.status === 'ok').map((o) => o.change));
+    if (changes.length > 0) {
+      const how = mustRead ? `read the table in ${readMs.toFixed(0)} ms` : 'table known from the last pass, not re-read';
+      this.opts.log.info({ backend: this.opts.backend.name, changes: changes.length, failed, readMs: mustRead ? Math.round(readMs) : null, applyMs: Math.round(applyMs) },
+        `ipvs: pass: ${changes.length} change(s), ${failed} failed; ${how}; applied in ${applyMs.toFixed(0)} ms`);
+    }
     this.lastHadFailures = failed > 0;
     if (failed > 0) {
       this.noteFailure();
@@ -251,12 +313,18 @@ export class IpvsReconciler {
       this.opts.log.info({ backend: this.opts.backend.name, services: this.managed.size }, 'ipvs: leaving the table in place (--dont-release-ipvs)');
       return undefined;
     }
+    // Remove what is there, not what ka-ts last knew: stopping is rare, and a delete of something
+    // already gone would fail.
+    this.readRequested = true;
     // Desired = nothing of ours: the diff deletes exactly the managed services.
     if (this.opts.flushAllOnStop) {
       try {
-        for (const k of (await this.opts.backend.read()).services.keys()) this.managed.add(k);
+        const existing = await this.timedRead();
+        for (const k of existing.services.keys()) this.managed.add(k);
+        this.known = existing;
+        this.readRequested = false;
       } catch {
-        // the pass below reports the read error
+        // the pass below reads again and reports the error
       }
     }
     const release: IpvsTable = emptyTable();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseIpvsadmSave } from '../../../src/ipvs/ipvsadm-parse.js';
 import { nftSupports } from '../../../src/ipvs/nft-support.js';
 import type { VirtualServerSpec } from '../../../src/ipvs/spec.js';
-import { destChain, nftObjects, persistSet, renderNftTransaction, serviceChain, slotCounts } from '../../../src/ipvs/nft-ruleset.js';
+import { destChain, nftObjects, persistSet, serviceChain, slotCounts } from '../../../src/ipvs/nft-ruleset.js';
+import { nftTableTransaction } from '../../../src/ipvs/nft-transaction.js';
 
 test('slot counts: rr one per live destination, wrr weight/gcd, sh weight; weight 0 gets none', () => {
   const t = parseIpvsadmSave([
@@ -34,7 +35,8 @@ test('exact nft transaction for a wrr service with persistence and an IPv6 sh-po
   const d6 = destChain(v6, '[2001:db8::2]:443');
   const p1 = persistSet(t.services.get(v4)!, '10.1.0.1:8080');
   const p2 = persistSet(t.services.get(v4)!, '10.1.0.2:8080');
-  const out = renderNftTransaction(t, { chains: ['prerouting', 'output', 'services', s4, 'svc_gone'], sets: [p1!, 'p_gone'] });
+  const tx = nftTableTransaction(t, { chains: ['prerouting', 'output', 'services', s4, 'svc_gone'], sets: [p1!, 'p_gone'] });
+  const out = tx.script;
   assert.equal(out, [
     'add table inet kats',
     'add chain inet kats prerouting { type nat hook prerouting priority dstnat; policy accept; }',
@@ -69,6 +71,7 @@ test('exact nft transaction for a wrr service with persistence and an IPv6 sh-po
     '',
   ].join('\n'));
   assert.deepEqual(nftObjects(t).sets, [p1, p2]);
+  assert.deepEqual(tx.after, nftObjects(t), 'after the transaction the table holds exactly what it needs');
 });
 
 test('persistence sets are renamed when the persistence settings change (fresh timeout)', () => {
