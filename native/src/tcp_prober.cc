@@ -1,15 +1,15 @@
 // TCP_CHECK's system calls, as keepalived's checker makes them (tcp_bind_connect,
 // tcp_socket_state): a non-blocking socket with SO_LINGER {1, 0} (so closing an established
 // check connection sends a RST and leaves no TIME_WAIT behind), optional bind to bindto /
-// bind_port, connect, wait until writable, SO_ERROR gives the verdict, close.
+// bind_port, connect, wait until writable, SO_ERROR gives the verdict, close. A check still
+// connecting at its connect_timeout is closed and reported as ETIMEDOUT.
 //
 // new TcpProber(onDone)             onDone(results: Int32Array) gets [id, errno, id, errno, ...]
 //                                   (errno 0 = connected) once per loop turn with completions
-// prober.start(id, address, port, bindAddress, bindPort)
+// prober.start(id, address, port, timeoutMs, bindAddress, bindPort)
 //                                   0 when the connect is under way (onDone reports it), or a
 //                                   positive errno when it failed at once (nothing is reported)
-// prober.cancel(id)                 closes a check still in flight (its timeout); true if it was
-// prober.close()                    closes every socket and the poll handle; idempotent
+// prober.close()                    closes every socket and both handles; idempotent
 // prober.inFlight                   checks under way
 #include "tcp_prober.h"
 
@@ -53,7 +53,6 @@ socklen_t ToSockaddr(const std::string& addr, int port, sockaddr_storage* sa) {
 void TcpProber::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "TcpProber", {
       InstanceMethod("start", &TcpProber::Start),
-      InstanceMethod("cancel", &TcpProber::Cancel),
       InstanceMethod("close", &TcpProber::Close),
       InstanceAccessor("inFlight", &TcpProber::InFlight, nullptr),
   });
@@ -65,10 +64,9 @@ TcpProber::TcpProber(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TcpProbe
   if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(env, "TcpProber(onDone) expected");
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epfd_ < 0) throw ErrnoError(env, "epoll_create1", errno);
-  uv_loop_t* loop = nullptr;
-  napi_get_uv_event_loop(env, &loop);
+  napi_get_uv_event_loop(env, &loop_);
   poll_ = new uv_poll_t;
-  int rc = uv_poll_init(loop, poll_, epfd_);
+  int rc = uv_poll_init(loop_, poll_, epfd_);
   if (rc != 0) {
     delete poll_;
     poll_ = nullptr;
@@ -77,9 +75,14 @@ TcpProber::TcpProber(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TcpProbe
     throw ErrnoError(env, "uv_poll_init", -rc);
   }
   poll_->data = this;
-  // Unreferenced: checks in flight never keep the process alive (their JavaScript timeouts do).
+  // Referenced only while checks are in flight (UpdateRef): an idle prober never keeps the
+  // process alive, a pending check does, as a pending socket would.
   uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
   uv_poll_start(poll_, UV_READABLE, &TcpProber::PollCallback);
+  timer_ = new uv_timer_t;
+  uv_timer_init(loop_, timer_);
+  timer_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
   onDone_ = Napi::Persistent(info[0].As<Napi::Function>());
 }
 
@@ -88,13 +91,14 @@ TcpProber::~TcpProber() { Shutdown(); }
 Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (epfd_ < 0) throw Napi::Error::New(env, "TcpProber is closed");
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber())
-    throw Napi::TypeError::New(env, "start(id, address, port, bindAddress?, bindPort?) expected");
+  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber())
+    throw Napi::TypeError::New(env, "start(id, address, port, timeoutMs, bindAddress?, bindPort?) expected");
   int32_t id = info[0].As<Napi::Number>().Int32Value();
   std::string address = info[1].As<Napi::String>().Utf8Value();
   int port = info[2].As<Napi::Number>().Int32Value();
-  std::string bindAddress = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
-  int bindPort = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().Int32Value() : 0;
+  double timeoutMs = info[3].As<Napi::Number>().DoubleValue();
+  std::string bindAddress = info.Length() > 4 && info[4].IsString() ? info[4].As<Napi::String>().Utf8Value() : "";
+  int bindPort = info.Length() > 5 && info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : 0;
   if (inFlight_.count(id) != 0) throw Napi::Error::New(env, "check id " + std::to_string(id) + " is already in flight");
 
   sockaddr_storage dst;
@@ -132,18 +136,16 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
     close(fd);
     return Napi::Number::New(env, err);
   }
-  inFlight_[id] = fd;
+  uint64_t seq = nextSeq_++;
+  inFlight_[id] = Check{fd, seq};
+  // The loop's millisecond clock (the one setTimeout uses), refreshed: the cached value is from
+  // the start of this loop turn, which may be long ago after a busy turn.
+  uv_update_time(loop_);
+  uint64_t due = uv_now(loop_) + static_cast<uint64_t>(timeoutMs > 0 ? timeoutMs + 0.999 : 0);
+  deadlines_.push({due, {seq, id}});
+  if (timerDue_ == 0 || due < timerDue_) ArmTimer();
+  UpdateRef();
   return Napi::Number::New(env, 0);
-}
-
-Napi::Value TcpProber::Cancel(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "cancel(id) expected");
-  auto it = inFlight_.find(info[0].As<Napi::Number>().Int32Value());
-  if (it == inFlight_.end()) return Napi::Boolean::New(env, false);
-  close(it->second);  // also leaves the epoll set
-  inFlight_.erase(it);
-  return Napi::Boolean::New(env, true);
 }
 
 Napi::Value TcpProber::Close(const Napi::CallbackInfo& info) {
@@ -170,7 +172,7 @@ void TcpProber::OnReady() {
       int32_t id = static_cast<int32_t>(evs[i].data.u64 >> 32);
       int fd = static_cast<int>(evs[i].data.u64 & 0xffffffffu);
       auto it = inFlight_.find(id);
-      if (it == inFlight_.end() || it->second != fd) continue;  // cancelled in the meantime
+      if (it == inFlight_.end() || it->second.fd != fd) continue;  // timed out in the meantime
       int err = 0;
       socklen_t len = sizeof(err);
       if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
@@ -181,6 +183,62 @@ void TcpProber::OnReady() {
     }
     if (n < 256) break;
   }
+  // The finished checks' deadlines go now, so the timer wakes for a live check's deadline only.
+  if (!results.empty()) ArmTimer();
+  Deliver(results);
+}
+
+void TcpProber::TimerCallback(uv_timer_t* handle) {
+  auto* self = static_cast<TcpProber*>(handle->data);
+  if (self != nullptr) self->OnTimer();
+}
+
+// Closes every check whose deadline has passed and reports it as ETIMEDOUT.
+void TcpProber::OnTimer() {
+  timerDue_ = 0;
+  uint64_t now = uv_now(loop_);
+  std::vector<int32_t> results;
+  while (!deadlines_.empty() && deadlines_.top().first <= now) {
+    uint64_t seq = deadlines_.top().second.first;
+    int32_t id = deadlines_.top().second.second;
+    deadlines_.pop();
+    auto it = inFlight_.find(id);
+    if (it == inFlight_.end() || it->second.seq != seq) continue;  // finished before its deadline
+    close(it->second.fd);  // also leaves the epoll set
+    inFlight_.erase(it);
+    results.push_back(id);
+    results.push_back(ETIMEDOUT);
+  }
+  ArmTimer();
+  Deliver(results);
+}
+
+void TcpProber::ArmTimer() {
+  // Deadlines of finished checks are dropped here, so the timer only wakes for live ones.
+  while (!deadlines_.empty()) {
+    auto it = inFlight_.find(deadlines_.top().second.second);
+    if (it != inFlight_.end() && it->second.seq == deadlines_.top().second.first) break;
+    deadlines_.pop();
+  }
+  if (deadlines_.empty()) {
+    uv_timer_stop(timer_);
+    timerDue_ = 0;
+    return;
+  }
+  uint64_t due = deadlines_.top().first;
+  uint64_t now = uv_now(loop_);
+  uv_timer_start(timer_, &TcpProber::TimerCallback, due > now ? due - now : 0, 0);
+  timerDue_ = due;
+}
+
+void TcpProber::UpdateRef() {
+  if (poll_ == nullptr) return;
+  if (inFlight_.empty()) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  else uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+}
+
+void TcpProber::Deliver(const std::vector<int32_t>& results) {
+  UpdateRef();
   if (results.empty()) return;
   Napi::Env env = onDone_.Env();
   Napi::HandleScope scope(env);
@@ -200,8 +258,15 @@ void TcpProber::Shutdown() {
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
     poll_ = nullptr;
   }
-  for (auto& kv : inFlight_) close(kv.second);
+  if (timer_ != nullptr) {
+    timer_->data = nullptr;
+    uv_timer_stop(timer_);
+    uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    timer_ = nullptr;
+  }
+  for (auto& kv : inFlight_) close(kv.second.fd);
   inFlight_.clear();
+  deadlines_ = {};
   if (epfd_ >= 0) {
     close(epfd_);
     epfd_ = -1;

@@ -1,12 +1,17 @@
-// TCP_CHECK connects without a JavaScript object per check: the sockets live in one epoll set
-// of their own, watched by a single libuv poll handle, and finished checks reach JavaScript in
-// batches (one call per loop turn, however many checks completed).
+// TCP_CHECK connects without a JavaScript object or timer per check: the sockets live in one
+// epoll set of their own, watched by a single libuv poll handle, connect timeouts share one libuv
+// timer, and finished checks reach JavaScript in batches (one call per loop turn, however many
+// checks completed).
 #pragma once
 #include <napi.h>
 #include <uv.h>
 
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace kats {
 
@@ -17,19 +22,35 @@ class TcpProber : public Napi::ObjectWrap<TcpProber> {
   ~TcpProber() override;
 
  private:
+  struct Check {
+    int fd;
+    uint64_t seq;
+  };
+  // (deadline in loop ms, seq, id): a min-heap; entries of checks already finished are skipped.
+  using Deadline = std::pair<uint64_t, std::pair<uint64_t, int32_t>>;
+
   Napi::Value Start(const Napi::CallbackInfo& info);
-  Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value InFlight(const Napi::CallbackInfo& info);
 
   void OnReady();
+  void OnTimer();
+  void ArmTimer();
+  void Deliver(const std::vector<int32_t>& results);
+  void UpdateRef();
   void Shutdown();
   static void PollCallback(uv_poll_t* handle, int status, int events);
+  static void TimerCallback(uv_timer_t* handle);
 
   int epfd_ = -1;
+  uv_loop_t* loop_ = nullptr;
   uv_poll_t* poll_ = nullptr;
+  uv_timer_t* timer_ = nullptr;
+  uint64_t timerDue_ = 0;  // 0: not armed
+  uint64_t nextSeq_ = 1;
   // check id → its socket; an id is the caller's and unique among checks in flight.
-  std::unordered_map<int32_t, int> inFlight_;
+  std::unordered_map<int32_t, Check> inFlight_;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> deadlines_;
   Napi::FunctionReference onDone_;
 };
 

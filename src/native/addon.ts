@@ -25,7 +25,8 @@
  * - `realtimeSignalRange(): {min, max}` — glibc's SIGRTMIN/SIGRTMAX.
  * - `openTcpProber(onDone): NativeTcpProber` — TCP_CHECK connects made as keepalived makes them
  *   (SO_LINGER 0, non-blocking connect, SO_ERROR), all in one epoll set behind one libuv poll
- *   handle; `onDone` gets an Int32Array [id, errno, ...] of the checks finished in a loop turn.
+ *   handle, timeouts on one libuv timer; `onDone` gets an Int32Array [id, errno, ...] of the
+ *   checks finished in a loop turn.
  * - `nativeAvailable(): boolean`, `nativeAddonPath(): string`.
  */
 import { createRequire } from 'node:module';
@@ -85,10 +86,11 @@ export interface NativeVrrpSocket {
 }
 
 export interface NativeTcpProber {
-  /** 0 when the connect is under way (onDone reports it); a positive errno when it failed at once. */
-  start(id: number, address: string, port: number, bindAddress?: string, bindPort?: number): number;
-  /** Closes a check still in flight; true if it was. */
-  cancel(id: number): boolean;
+  /**
+   * 0 when the connect is under way (onDone reports it: errno 0, a connect error, or ETIMEDOUT
+   * after `timeoutMs`); a positive errno when it failed at once (nothing is reported then).
+   */
+  start(id: number, address: string, port: number, timeoutMs: number, bindAddress?: string, bindPort?: number): number;
   /** Idempotent. */
   close(): void;
   readonly inFlight: number;

@@ -1,15 +1,19 @@
-// TCP_CHECK through the native addon's TcpProber: one epoll set for every check in flight and one
-// JavaScript call per loop turn for all the checks that finished in it. Per check this costs a
-// map entry and a timer instead of Node's TCP handle and connect request objects, which is what
-// keeps thousands of checks per second cheap (bench:checks). The system calls are keepalived's
-// (SO_LINGER 0, non-blocking connect, SO_ERROR), so a real server sees the same thing from ka-ts.
+// TCP_CHECK through the native addon's TcpProber: one epoll set for every check in flight, one
+// timer for their connect timeouts, and one JavaScript call per loop turn for all the checks that
+// finished in it. Per check this costs a map entry instead of Node's TCP handle, connect request
+// and timer objects, which is what keeps thousands of checks per second cheap (bench:checks).
+// The system calls are keepalived's (SO_LINGER 0, non-blocking connect, SO_ERROR), so a real
+// server sees the same thing from ka-ts.
 
+import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { nativeAvailable, openTcpProber, type NativeTcpProber } from '../../native/addon.js';
 import type { ConnectSpec } from '../spec.js';
 import { TcpConnectError } from './tcp-handle.js';
 
-interface Pending { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+interface Pending { resolve: () => void; reject: (e: Error) => void }
+
+const ETIMEDOUT = constants.errno.ETIMEDOUT;
 
 let prober: NativeTcpProber | undefined;
 const pending = new Map<number, Pending>();
@@ -25,9 +29,9 @@ function onDone(results: Int32Array): void {
     const p = pending.get(id);
     if (!p) continue;
     pending.delete(id);
-    clearTimeout(p.timer);
     const errno = results[i + 1]!;
     if (errno === 0) p.resolve();
+    else if (errno === ETIMEDOUT) p.reject(new TcpConnectError('ETIMEDOUT', 'connect timeout'));
     else {
       const name = errnoName(errno);
       p.reject(new TcpConnectError(name, `connect: ${name}`));
@@ -50,7 +54,7 @@ export function tcpConnectNative(c: ConnectSpec): Promise<void> {
     while (pending.has(id)) id = nextId = (nextId + 1) & 0x3fffffff;
     let errno: number;
     try {
-      errno = p.start(id, c.host, c.port, c.bindTo, c.bindPort ?? 0);
+      errno = p.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0);
     } catch (e) {
       reject(new TcpConnectError('EINVAL', `connect: ${(e as Error).message}`));
       return;
@@ -60,11 +64,6 @@ export function tcpConnectNative(c: ConnectSpec): Promise<void> {
       reject(new TcpConnectError(name, `connect: ${name}`));
       return;
     }
-    const timer = setTimeout(() => {
-      pending.delete(id);
-      p.cancel(id);
-      reject(new TcpConnectError('ETIMEDOUT', 'connect timeout'));
-    }, c.timeoutMs);
-    pending.set(id, { resolve, reject, timer });
+    pending.set(id, { resolve, reject });
   });
 }
