@@ -63,8 +63,9 @@ test('ka-ts daemon: reload without flaps, invalid reload kept, VRRP child respaw
     const dl = await buildDirectorLab(lab, 2);
     const [d1, d2] = dl.directors as [typeof dl.directors[0], typeof dl.directors[0]];
     const wire = await WireWatch.start(lab, dl.client.ns, 'eth0');
-    // A real server in the client namespace for the TCP_CHECK.
-    lab.spawn(dl.client.ns, process.execPath, ['-e', "require('net').createServer((s) => s.end('ok')).listen(8080, '10.77.0.200')"]);
+    // A real server in the client namespace for the TCP_CHECK, which ends each check with a RST
+    // (as keepalived): the server must not die of the ECONNRESET its reply then meets.
+    lab.spawn(dl.client.ns, process.execPath, ['-e', "require('net').createServer((s) => { s.on('error', () => {}); s.end('ok'); }).listen(8080, '10.77.0.200')"]);
     peer = KeepalivedPeer.start(lab, d2!.ns, {
       routerId: 'KA_D2',
       instances: [{ name: 'VI_1', interface: 'eth0', vrid: 51, priority: 100, state: 'BACKUP', advertInt: ADVERT_S, version: 3, vips: [`${VIP}/24`], garpMasterDelay: 0 }],
