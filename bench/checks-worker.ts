@@ -5,6 +5,7 @@
 import { CheckerService } from '../src/check/service.js';
 import type { HealthEvent } from '../src/check/events.js';
 import type { VirtualServerSpec } from '../src/check/spec.js';
+import { okResult } from '../src/check/result.js';
 
 type Msg = { cmd: 'start'; specs: VirtualServerSpec[]; maxConcurrent: number } | { cmd: 'usage' } | { cmd: 'stop' };
 
@@ -14,7 +15,10 @@ const rssTimer = setInterval(() => { maxRss = Math.max(maxRss, process.memoryUsa
 
 process.on('message', (m: Msg) => {
   if (m.cmd === 'start') {
-    svc = new CheckerService(m.specs, { maxConcurrent: m.maxConcurrent });
+    // BENCH_CHECKS_PROBE=noop: every probe passes at once without I/O, which leaves the cost of
+    // the scheduler, the per-checker state and the health state machines alone.
+    const noop = process.env.BENCH_CHECKS_PROBE === 'noop';
+    svc = new CheckerService(m.specs, { maxConcurrent: m.maxConcurrent, ...(noop ? { probe: () => Promise.resolve(okResult(0, 'noop probe')) } : {}) });
     svc.on('event', (e: HealthEvent) => {
       if (e.kind === 'rs-down' || e.kind === 'rs-up') process.send!({ type: 'event', kind: e.kind, rs: e.rs });
     });

@@ -7,6 +7,8 @@
 // + connect_timeout.
 //   BENCH_CHECKS_SECONDS   measured seconds per scenario (default 60)
 //   BENCH_CHECKS_SCENARIOS comma list of tcp1000, tcp5000, http500 (default all three)
+//   BENCH_CHECKS_PROBE     noop: probes pass at once without I/O (the checker's own overhead)
+//   BENCH_WORKER_ARGS      node flags for the checker process (e.g. --cpu-prof, --perf-basic-prof)
 
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

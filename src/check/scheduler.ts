@@ -95,19 +95,24 @@ export class CheckScheduler {
       this.stats.totalLatenessMs += late;
       if (late > this.stats.maxLatenessMs) this.stats.maxLatenessMs = late;
       this.runningIds.add(id);
-      this.updateStats();
-      void this.run(id).catch(() => { /* the job reports its own errors */ }).finally(() => {
-        this.runningIds.delete(id);
-        const pendingDue = this.dueWhileRunning.get(id);
-        if (pendingDue !== undefined) {
-          this.dueWhileRunning.delete(id);
-          if (!this.stopped) this.ready.push({ id, due: pendingDue });
-        }
-        this.drain();
-        this.updateStats();
-      });
+      // One settle handler for both outcomes (the job reports its own errors): thousands of jobs
+      // a second make each promise and closure per job count.
+      const settled = (): void => this.settled(id);
+      this.run(id).then(settled, settled);
     }
     this.updateStats();
+  }
+
+  private settled(id: string): void {
+    this.runningIds.delete(id);
+    if (this.dueWhileRunning.size > 0) {
+      const pendingDue = this.dueWhileRunning.get(id);
+      if (pendingDue !== undefined) {
+        this.dueWhileRunning.delete(id);
+        if (!this.stopped) this.ready.push({ id, due: pendingDue });
+      }
+    }
+    this.drain();
   }
 
   private updateStats(): void {

@@ -127,16 +127,16 @@ export class CheckerService extends EventEmitter {
   private async runJob(id: string): Promise<void> {
     const ref = this.jobs.get(id);
     const vs = ref && this.vss.get(ref.vs);
-    const ck = ref && vs?.servers.get(ref.rs)?.checkers.get(ref.key);
-    if (!ref || !vs || !ck) return;
+    const rs = ref && vs?.servers.get(ref.rs);
+    const ck = ref && rs?.checkers.get(ref.key);
+    if (!ref || !vs || !rs || !ck) return;
     if (vs.spec.haSuspend && !this.vipPresent.get(vs.id)) {
       // ha_suspend: the VIP is not ours, so the checker idles (state unchanged) like keepalived's.
       this.count.skippedSuspended += 1;
       this.scheduler.schedule(id, ck.spec.timing.delayLoopMs);
       return;
     }
-    const weight = vs.servers.get(ref.rs)!.spec.weight;
-    const result = await this.probe(ck.spec.probe, weight);
+    const result = await this.probe(ck.spec.probe, rs.spec.weight);
     if (!this.running || this.jobs.get(id) !== ref) return; // stopped or reloaded away meanwhile
     this.count.probes += 1;
     if (result.ok) this.count.probesOk += 1; else this.count.probesFailed += 1;
