@@ -130,8 +130,8 @@ const RS_TABLE_BASE: Table<RealServer> = [
   seconds('connect_timeout', 'connectTimeoutMs', 0.000001, MAX_TIMER_S),
   flag('alpha', 'alpha', undefined),
   enumOf('lvs_method', 'lbKind', LB_KINDS),
-  raw<RealServer>('uthreshold'),
-  raw<RealServer>('lthreshold'),
+  int('uthreshold', 'upperThreshold', 0, 4294967295),
+  int('lthreshold', 'lowerThreshold', 0, 4294967295),
   raw<RealServer>('smtp_alert'),
   raw<RealServer>('virtualhost'),
 ];

@@ -2,8 +2,9 @@
 // keepalived 2.2.7's exit codes (0 clean, 2 missing value, 4 unreadable/fatal, 5 errors or
 // warnings, 6 script security) and clearer, located diagnostics on stderr (or FILE).
 import { writeFile } from 'node:fs/promises';
-import { formatDiagnostic, type Diagnostic } from '../../parsers/diagnostics.js';
+import { exitCodeOf, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../parsers/diagnostics.js';
 import { loadConfig } from '../config/load.js';
+import { backendDiagnostics } from '../daemon/backend-config-check.js';
 
 export interface ConfigTestOptions {
   file: string;
@@ -12,6 +13,8 @@ export interface ConfigTestOptions {
   json?: boolean | undefined;
   /** Write diagnostics here instead of stderr (keepalived's --config-test=FILE). */
   outFile?: string | undefined;
+  /** --ipvs-backend: `nft` adds what that backend cannot carry (see backend-config-check.ts). */
+  ipvsBackend?: string | undefined;
 }
 
 export function diagnosticsJson(file: string, exitCode: number, diagnostics: readonly Diagnostic[]): string {
@@ -26,8 +29,11 @@ export function diagnosticsText(diagnostics: readonly Diagnostic[]): string {
 
 export async function runConfigTest(opts: ConfigTestOptions): Promise<number> {
   const r = await loadConfig(opts.file, opts.configId !== undefined ? { configId: opts.configId } : {});
-  const text = opts.json ? diagnosticsJson(opts.file, r.exitCode, r.diagnostics) : diagnosticsText(r.diagnostics);
+  const extra = r.model ? backendDiagnostics(r.model, opts.ipvsBackend) : [];
+  const diagnostics = extra.length ? sortDiagnostics([...r.diagnostics, ...extra]) : r.diagnostics;
+  const exitCode = extra.length ? Math.max(r.exitCode, exitCodeOf(extra)) : r.exitCode;
+  const text = opts.json ? diagnosticsJson(opts.file, exitCode, diagnostics) : diagnosticsText(diagnostics);
   if (opts.outFile !== undefined) await writeFile(opts.outFile, text);
   else if (text) process.stderr.write(text);
-  return r.exitCode;
+  return exitCode;
 }

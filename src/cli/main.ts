@@ -54,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
       configId: opts.configId,
       json: opts.json,
       outFile: typeof opts.configTest === 'string' ? opts.configTest : undefined,
+      ipvsBackend: opts.ipvsBackend,
     });
   }
   return await (await import('../daemon/daemon.js')).runDaemon(opts);

@@ -417,6 +417,9 @@ export interface RealServer {
   connectTimeoutMs?: number;
   alpha?: boolean;
   lbKind?: LbKind;
+  /** uthreshold / lthreshold: IPVS connection thresholds (ipvsadm -x / -y); absent = none. */
+  upperThreshold?: number;
+  lowerThreshold?: number;
   checkers: Checker[];
   loc: SourceLoc;
   extra: ExtraKeywords;

@@ -16,6 +16,8 @@ function realServer(rs: RealServer, vs: VirtualServer): RealServerSpec {
     weight: rs.weight,
     method: METHOD[rs.lbKind ?? vs.lbKind],
     inhibitOnFailure: rs.inhibitOnFailure ?? vs.inhibitOnFailure,
+    ...(rs.upperThreshold !== undefined ? { upperThreshold: rs.upperThreshold } : {}),
+    ...(rs.lowerThreshold !== undefined ? { lowerThreshold: rs.lowerThreshold } : {}),
   };
 }
 

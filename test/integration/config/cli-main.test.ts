@@ -39,6 +39,18 @@ test('-t / --check-config / --config-test[=FILE] with -l -D, as keepalived', () 
   assert.equal(kats('-t', '-f', join(dir, 'missing.conf')).status, 4);
 });
 
+test('-t --ipvs-backend nft rejects what nftables cannot carry (exit 5, located); without the flag keepalived\'s verdict stands', () => {
+  const lc = join(dir, 'lc.conf');
+  writeFileSync(lc, CLEAN.replace('lb_algo rr', 'lb_algo lc'));
+  assert.equal(kats('-t', '-f', lc).status, 0);
+  const r = kats('-t', '--ipvs-backend', 'nft', '-f', lc);
+  assert.equal(r.status, 5, r.stderr);
+  assert.match(r.stderr, new RegExp(`${lc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:1: error: virtual_server 10\\.0\\.0\\.1 80 TCP: lb_algo lc needs per-destination connection state`));
+  const clean = join(dir, 'clean.conf');
+  writeFileSync(clean, CLEAN);
+  assert.equal(kats('-t', '--ipvs-backend', 'nft', '-f', clean).status, 0);
+});
+
 test('config convert through the command: conf → YAML → conf', () => {
   const clean = join(dir, 'site.conf');
   writeFileSync(clean, CLEAN);

@@ -60,6 +60,8 @@ const CASES: Record<string, string> = {
   'dns-check-bad-type': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n DNS_CHECK {\n type XYZ\n }\n }'),
   'dns-check-a': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n DNS_CHECK {\n type A\n name www.example.org\n }\n }'),
   'big-weight': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n weight 70000\n }'),
+  'thresholds': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n uthreshold 300\n lthreshold 50\n }'),
+  'bad-threshold': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n uthreshold -5\n lthreshold x\n }'),
   'lvs-timeout-zero': 'global_defs {\n lvs_timeouts tcp 0\n}\n',
   'lvs-sync-daemon': `global_defs {\n lvs_sync_daemon eth0 VI_1 id 5\n}\n${inst(vip)}`,
   'udp-payload': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n UDP_CHECK {\n payload 0a0b\n }\n }'),

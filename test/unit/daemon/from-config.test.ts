@@ -7,6 +7,11 @@ import { loadConfig } from '../../../src/config/load.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { engineConfigFromModel, trackScriptRunsFromModel } from '../../../src/daemon/vrrp-from-config.js';
 import { ipvsGlobalsFromModel, ipvsSpecsFromModel } from '../../../src/daemon/ipvs-from-config.js';
+import { backendDiagnostics } from '../../../src/daemon/backend-config-check.js';
+import { buildDesiredTable } from '../../../src/ipvs/desired-state.js';
+import { diffTables } from '../../../src/ipvs/diff.js';
+import { emptyTable } from '../../../src/ipvs/table.js';
+import { ipvsadmLine } from '../../../src/ipvs/ipvsadm-format.js';
 
 async function model(text: string): Promise<KeepalivedConfig> {
   const dir = mkdtempSync(join(tmpdir(), 'kt-map-'));
@@ -146,4 +151,48 @@ test('config model → IPVS specs: services, methods, persistence, quorum, sorry
   assert.equal(g.syncDaemons?.[0]?.role, 'master');
   assert.equal(g.syncDaemons?.[0]?.syncId, 7);
   assert.equal(ipvsGlobalsFromModel(m, new Map()).syncDaemons?.[0]?.role, 'backup');
+});
+
+const THRESHOLDS = `
+virtual_server 10.1.1.1 80 {
+  lb_algo wlc
+  lb_kind NAT
+  protocol TCP
+  real_server 10.1.1.2 80 {
+    uthreshold 300
+    lthreshold 50
+  }
+  real_server 10.1.1.3 80 {
+  }
+}
+virtual_server 10.1.1.1 81 {
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 10.1.1.4 81 {
+  }
+}
+`;
+
+test('uthreshold / lthreshold reach the IPVS destinations (ipvsadm -x / -y); absent means none', async () => {
+  const specs = ipvsSpecsFromModel(await model(THRESHOLDS));
+  const [a, b] = specs[0]!.realServers;
+  assert.deepEqual([a!.upperThreshold, a!.lowerThreshold], [300, 50]);
+  assert.deepEqual([b!.upperThreshold, b!.lowerThreshold], [undefined, undefined]);
+  // …and the ipvsadm backend's batch carries them.
+  const lines = diffTables(buildDesiredTable({ virtualServers: specs, health: new Map() }).table, emptyTable(), new Set()).map(ipvsadmLine);
+  assert.ok(lines.includes('-a -t 10.1.1.1:80 -r 10.1.1.2:80 -m -w 1 -x 300 -y 50'), lines.join('\n'));
+  assert.ok(lines.includes('-a -t 10.1.1.1:80 -r 10.1.1.3:80 -m -w 1'), lines.join('\n'));
+});
+
+test('--ipvs-backend nft: what nftables cannot carry is a located error; other backends add nothing', async () => {
+  const cfg = await model(THRESHOLDS);
+  const diags = backendDiagnostics(cfg, 'nft');
+  assert.deepEqual(diags.map((d) => [d.code, d.severity, d.exitClass, d.loc?.line]), [
+    ['nft-unsupported', 'error', 5, 2],
+    ['nft-unsupported', 'error', 5, 2],
+  ]);
+  assert.match(diags[0]!.message, /lb_algo wlc .* rr, wrr and sh/);
+  assert.match(diags[1]!.message, /real_server 10\.1\.1\.2: uthreshold\/lthreshold/);
+  for (const other of [undefined, 'auto', 'ipvsadm', 'dry-run']) assert.deepEqual(backendDiagnostics(cfg, other), []);
 });
