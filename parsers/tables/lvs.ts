@@ -3,6 +3,7 @@ import type { CheckerType, Family, LbKind, RealServer, SorryServer, SourceLoc, V
 import { familyOf } from '../addresses.js';
 import { applyTable, enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type RenderLine, type Table } from '../keyword-table.js';
 import type { Stmt } from '../tree.js';
+import { parseForwarding, renderForwarding } from './forwarding.js';
 import { CHECKER_TYPES, MAX_DELAY_LOOP_S, MAX_TIMER_S, parseChecker, renderCheckerBody } from './checkers.js';
 
 export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const;
@@ -27,14 +28,14 @@ const lbKind = (keyword: string): KeywordSpec<VirtualServer> => ({
   aliases: keyword === 'lb_kind' ? [{ name: 'lvs_method' }] : [],
   handle(ctx, stmt, vs) {
     if (!needArgs(ctx, stmt, 1)) return;
-    const v = stmt.args[0]!.text;
-    if ((LB_KINDS as readonly string[]).includes(v)) {
-      vs.lbKind = v as LbKind;
-      vsState.get(vs)!.lbKindSet = true;
-    } else ctx.sink.warning('invalid-lb-kind', `${keyword} '${v}' is not one of NAT DR TUN (keepalived: "unknown [${v}] routing method for virtual server") - ignored`, stmt.args[0]!.loc);
+    const f = parseForwarding(ctx, stmt, 'virtual');
+    if (!f) return;
+    vs.lbKind = f.kind;
+    if (f.tunnel) vs.tunnel = f.tunnel;
+    vsState.get(vs)!.lbKindSet = true;
   },
   // Always written so that a re-parse does not warn about a missing forwarding method.
-  render: (vs) => [line('lb_kind', vs.lbKind)],
+  render: (vs) => [renderForwarding('lb_kind', vs.lbKind, vs.tunnel)],
 });
 
 const lbAlgo = (keyword: string): KeywordSpec<VirtualServer> => {
@@ -101,11 +102,12 @@ const sorryLbKind: KeywordSpec<VirtualServer> = {
   keyword: 'sorry_server_lvs_method',
   handle(ctx, stmt, vs) {
     if (!needArgs(ctx, stmt, 1)) return;
-    const v = stmt.args[0]!.text;
-    if (!(LB_KINDS as readonly string[]).includes(v)) ctx.sink.warning('invalid-lb-kind', `sorry_server_lvs_method '${v}' is not NAT, DR or TUN`, stmt.args[0]!.loc);
-    else if (vs.sorryServer) vs.sorryServer.lbKind = v as LbKind;
+    const f = parseForwarding(ctx, stmt, 'sorry');
+    if (!f || !vs.sorryServer) return;
+    vs.sorryServer.lbKind = f.kind;
+    if (f.tunnel) vs.sorryServer.tunnel = f.tunnel;
   },
-  render: (vs) => (vs.sorryServer?.lbKind ? [line('sorry_server_lvs_method', vs.sorryServer.lbKind)] : []),
+  render: (vs) => (vs.sorryServer?.lbKind ? [renderForwarding('sorry_server_lvs_method', vs.sorryServer.lbKind, vs.sorryServer.tunnel)] : []),
 };
 
 const schedFlag = (keyword: string): KeywordSpec<VirtualServer> => ({
@@ -129,7 +131,17 @@ const RS_TABLE_BASE: Table<RealServer> = [
   seconds('warmup', 'warmupMs', 0, MAX_TIMER_S),
   seconds('connect_timeout', 'connectTimeoutMs', 0.000001, MAX_TIMER_S),
   flag('alpha', 'alpha', undefined),
-  enumOf('lvs_method', 'lbKind', LB_KINDS),
+  {
+    keyword: 'lvs_method',
+    handle(ctx, stmt, rs) {
+      if (!needArgs(ctx, stmt, 1)) return;
+      const f = parseForwarding(ctx, stmt, 'real');
+      if (!f) return;
+      rs.lbKind = f.kind;
+      if (f.tunnel) rs.tunnel = f.tunnel;
+    },
+    render: (rs) => (rs.lbKind ? [renderForwarding('lvs_method', rs.lbKind, rs.tunnel)] : []),
+  },
   int('uthreshold', 'upperThreshold', 0, 4294967295),
   int('lthreshold', 'lowerThreshold', 0, 4294967295),
   raw<RealServer>('smtp_alert'),

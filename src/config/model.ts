@@ -306,6 +306,13 @@ export type LvsProtocol = 'TCP' | 'UDP' | 'SCTP';
 export type LbAlgo = 'rr' | 'wrr' | 'lc' | 'wlc' | 'lblc' | 'lblcr' | 'dh' | 'sh' | 'sed' | 'nq' | 'fo' | 'ovf' | 'mh';
 export type LbKind = 'NAT' | 'DR' | 'TUN';
 
+/** Tunnel options after `TUN` (keepalived: `type ipip|gue|gre`, `port N` for gue, checksum mode). */
+export interface TunnelConfig {
+  type: 'ipip' | 'gue' | 'gre';
+  port?: number;
+  checksum?: 'nocsum' | 'csum' | 'remcsum';
+}
+
 export interface VsGroupEntry {
   /** `ADDR[-END] PORT` (range is on the last byte/word) or `fwmark N`. */
   kind: 'ip' | 'fwmark';
@@ -417,6 +424,7 @@ export interface RealServer {
   connectTimeoutMs?: number;
   alpha?: boolean;
   lbKind?: LbKind;
+  tunnel?: TunnelConfig;
   /** uthreshold / lthreshold: IPVS connection thresholds (ipvsadm -x / -y); absent = none. */
   upperThreshold?: number;
   lowerThreshold?: number;
@@ -430,6 +438,7 @@ export interface SorryServer {
   port: number;
   family: Family;
   lbKind?: LbKind;
+  tunnel?: TunnelConfig;
   loc: SourceLoc;
 }
 
@@ -444,6 +453,8 @@ export interface VirtualServer {
   lbAlgo: LbAlgo;
   /** lb_kind / lvs_method, default NAT. */
   lbKind: LbKind;
+  /** Tunnel options given with lb_kind / lvs_method (real servers without their own inherit them). */
+  tunnel?: TunnelConfig;
   /** persistence_timeout; undefined = not persistent. */
   persistenceTimeoutS?: number;
   persistenceGranularity?: string;

@@ -1,7 +1,7 @@
 // Maps the keepalived.conf model onto the IPVS layer's input: virtual servers with their real
 // and sorry servers, and the global lvs_timeouts / lvs_sync_daemon. Identities come from the
 // checker side's virtualServerId() so health, pools and IPVS services line up by construction.
-import type { KeepalivedConfig, LbKind, RealServer, SorryServer, VirtualServer, VirtualServerGroup } from '../config/model.js';
+import type { KeepalivedConfig, LbKind, RealServer, SorryServer, TunnelConfig, VirtualServer, VirtualServerGroup } from '../config/model.js';
 import { virtualServerId } from '../check/from-config.js';
 import type { GlobalIpvsSpec, RealServerSpec, VirtualServerSpec, VirtualServerTarget } from '../ipvs/spec.js';
 import type { ForwardMethod, SchedFlag, SyncRole } from '../ipvs/table.js';
@@ -9,12 +9,22 @@ import { SCHED_FLAGS } from '../ipvs/table.js';
 
 const METHOD: Record<LbKind, ForwardMethod> = { NAT: 'masq', DR: 'route', TUN: 'tunnel' };
 
+/**
+ * Tunnel options: a server with its own lvs_method has its own (none written = ipip); one without
+ * takes the virtual server's, as keepalived's alloc_rs copies them.
+ */
+function tunnelOf(own: { lbKind?: LbKind; tunnel?: TunnelConfig }, vs: VirtualServer): Pick<RealServerSpec, 'tunnel'> {
+  const t = own.lbKind !== undefined ? own.tunnel : vs.tunnel;
+  return t ? { tunnel: { ...t } } : {};
+}
+
 function realServer(rs: RealServer, vs: VirtualServer): RealServerSpec {
   return {
     address: rs.address,
     port: rs.port,
     weight: rs.weight,
     method: METHOD[rs.lbKind ?? vs.lbKind],
+    ...tunnelOf(rs, vs),
     inhibitOnFailure: rs.inhibitOnFailure ?? vs.inhibitOnFailure,
     ...(rs.upperThreshold !== undefined ? { upperThreshold: rs.upperThreshold } : {}),
     ...(rs.lowerThreshold !== undefined ? { lowerThreshold: rs.lowerThreshold } : {}),
@@ -22,7 +32,7 @@ function realServer(rs: RealServer, vs: VirtualServer): RealServerSpec {
 }
 
 function sorryServer(s: SorryServer, vs: VirtualServer): RealServerSpec {
-  return { address: s.address, port: s.port, weight: 1, method: METHOD[s.lbKind ?? vs.lbKind] };
+  return { address: s.address, port: s.port, weight: 1, method: METHOD[s.lbKind ?? vs.lbKind], ...tunnelOf(s, vs) };
 }
 
 function target(vs: VirtualServer, groups: ReadonlyMap<string, VirtualServerGroup>): VirtualServerTarget {

@@ -196,3 +196,27 @@ test('--ipvs-backend nft: what nftables cannot carry is a located error; other b
   assert.match(diags[1]!.message, /real_server 10\.1\.1\.2: uthreshold\/lthreshold/);
   for (const other of [undefined, 'auto', 'ipvsadm', 'dry-run']) assert.deepEqual(backendDiagnostics(cfg, other), []);
 });
+
+test('tunnel options reach the destinations: own lvs_method wins, otherwise the virtual server\'s lb_kind options', async () => {
+  const cfg = await model(`
+virtual_server 10.1.1.1 80 {
+  lb_algo rr
+  lb_kind TUN type gue port 6080 csum
+  protocol TCP
+  real_server 10.1.1.2 80 {
+  }
+  real_server 10.1.1.3 80 {
+    lvs_method TUN type gre
+  }
+  real_server 10.1.1.4 80 {
+    lvs_method TUN
+  }
+}
+`);
+  const lines = diffTables(buildDesiredTable({ virtualServers: ipvsSpecsFromModel(cfg), health: new Map() }).table, emptyTable(), new Set()).map(ipvsadmLine);
+  assert.deepEqual(lines.filter((l) => l.startsWith('-a')).sort(), [
+    '-a -t 10.1.1.1:80 -r 10.1.1.2:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum',
+    '-a -t 10.1.1.1:80 -r 10.1.1.3:80 -i -w 1 --tun-type gre --tun-nocsum',
+    '-a -t 10.1.1.1:80 -r 10.1.1.4:80 -i -w 1',
+  ]);
+});
