@@ -183,7 +183,21 @@ const realServer: KeywordSpec<VirtualServer> = {
   render: (vs) => vs.realServers.map((rs): RenderLine => ({ words: ['real_server', rs.address, String(rs.port)], children: RS_TABLE.flatMap((s) => s.render(rs)) })),
 };
 
-const RAW_VS = ['persistence_engine', 'smtp_alert', 'ip_family'];
+const RAW_VS = ['smtp_alert', 'ip_family'];
+
+/** IP_VS_PENAME_MAXLEN is 16 with the terminating NUL: keepalived truncates longer names. */
+const PE_NAME_MAX = 15;
+
+const persistenceEngine: KeywordSpec<VirtualServer> = {
+  keyword: 'persistence_engine',
+  handle(ctx, stmt, vs) {
+    if (!needArgs(ctx, stmt, 1)) return;
+    const name = stmt.args[0]!.text;
+    if (name.length > PE_NAME_MAX) ctx.sink.warning('pe-name-too-long', `persistence_engine '${name}' is longer than ${PE_NAME_MAX} characters - truncated to '${name.slice(0, PE_NAME_MAX)}' (keepalived: "persistence_name too long, truncating")`, stmt.args[0]!.loc);
+    vs.persistenceEngine = name.slice(0, PE_NAME_MAX);
+  },
+  render: (vs) => (vs.persistenceEngine !== undefined ? [line('persistence_engine', vs.persistenceEngine)] : []),
+};
 
 export const VS_TABLE: Table<VirtualServer> = [
   seconds('delay_loop', 'delayLoopMs', 0.000001, MAX_DELAY_LOOP_S, 60_000),
@@ -192,6 +206,7 @@ export const VS_TABLE: Table<VirtualServer> = [
   lbKind('lb_kind'),
   persistenceTimeout,
   str('persistence_granularity', 'persistenceGranularity'),
+  persistenceEngine,
   protocol,
   int('quorum', 'quorum', 1, 65535, 1),
   int('hysteresis', 'hysteresis', 0, 65535, 0),

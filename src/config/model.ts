@@ -458,6 +458,8 @@ export interface VirtualServer {
   /** persistence_timeout; undefined = not persistent. */
   persistenceTimeoutS?: number;
   persistenceGranularity?: string;
+  /** persistence_engine (ipvsadm --pe), e.g. "sip". */
+  persistenceEngine?: string;
   /** delay_loop, default 60 s. */
   delayLoopMs: number;
   quorum: number;

@@ -60,6 +60,7 @@ export function ipvsSpecsFromModel(cfg: KeepalivedConfig): VirtualServerSpec[] {
     ...(vs.persistenceTimeoutS !== undefined
       ? { persistence: { timeout: vs.persistenceTimeoutS, ...(vs.persistenceGranularity !== undefined ? { granularity: vs.persistenceGranularity } : {}) } }
       : {}),
+    ...(vs.persistenceEngine !== undefined ? { persistenceEngine: vs.persistenceEngine } : {}),
     ops: vs.ops,
     flags: vs.schedFlags.filter((f): f is SchedFlag => (SCHED_FLAGS as readonly string[]).includes(f)),
     realServers: vs.realServers.map((rs) => realServer(rs, vs)),

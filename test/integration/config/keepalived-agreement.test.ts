@@ -62,6 +62,8 @@ const CASES: Record<string, string> = {
   'big-weight': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n weight 70000\n }'),
   'thresholds': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n uthreshold 300\n lthreshold 50\n }'),
   'bad-threshold': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n uthreshold -5\n lthreshold x\n }'),
+  'persistence-engine': vs('10.0.0.1 5060', ' real_server 10.0.0.2 5060 {\n }').replace('protocol TCP', 'protocol UDP\n persistence_timeout 60\n persistence_engine sip'),
+  'persistence-engine-long': vs('10.0.0.1 5060', ' real_server 10.0.0.2 5060 {\n }').replace('protocol TCP', 'protocol UDP\n persistence_timeout 60\n persistence_engine abcdefghijklmnopqrst'),
   'tunnel-options': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n lvs_method TUN type gue port 6080 csum\n }\n real_server 10.0.0.3 80 {\n lvs_method TUN type gre remcsum\n }'),
   'tunnel-gue-no-port': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n lvs_method TUN type gue\n }'),
   'tunnel-bad-option': vs('10.0.0.1 80', ' real_server 10.0.0.2 80 {\n lvs_method TUN type vxlan\n }\n real_server 10.0.0.3 80 {\n lvs_method TUN csum\n }'),

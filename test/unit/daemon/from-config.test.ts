@@ -220,3 +220,20 @@ virtual_server 10.1.1.1 80 {
     '-a -t 10.1.1.1:80 -r 10.1.1.4:80 -i -w 1',
   ]);
 });
+
+test('persistence_engine reaches the service (ipvsadm --pe)', async () => {
+  const cfg = await model(`
+virtual_server 10.1.1.1 5060 {
+  lb_algo rr
+  lb_kind NAT
+  protocol UDP
+  persistence_timeout 60
+  persistence_engine sip
+  real_server 10.1.1.2 5060 {
+  }
+}
+`);
+  assert.equal(cfg.virtualServers[0]!.persistenceEngine, 'sip');
+  const lines = diffTables(buildDesiredTable({ virtualServers: ipvsSpecsFromModel(cfg), health: new Map() }).table, emptyTable(), new Set()).map(ipvsadmLine);
+  assert.ok(lines.some((l) => l.startsWith('-A -u 10.1.1.1:5060 -s rr') && l.includes('-p 60') && l.endsWith('--pe sip')), lines.join('\n'));
+});
