@@ -34,6 +34,20 @@ const INCLUDE_KEYWORDS = new Set(['include', 'includer', 'includem', 'includew',
 const MAX_SEQ_ITEMS = 100_000;
 const MAX_SUBSTITUTION_ROUNDS = 20;
 
+/**
+ * No `$`, `@` or `~` anywhere and no include keyword first: the line is only words. (An `include`
+ * further along the line is not a directive; the slow path below handles it the same way.)
+ */
+function plainLine(raw: string): boolean {
+  let first = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 36 || c === 64 || c === 126) return false; // $ @ ~
+    if (first < 0 && c !== 32 && c !== 9) first = i;
+  }
+  return first < 0 || !raw.startsWith('include', first);
+}
+
 class Preprocessor {
   readonly lines: LogicalLine[] = [];
   /** When set, lines go here as they are produced instead of being kept (big configs stream). */
@@ -95,7 +109,7 @@ class Preprocessor {
 
   private processLine(raw: string, file: string, lineNo: number, colBase: number): void {
     // Fast path for the common line: nothing for the preprocessor to do.
-    if (!raw.includes('$') && !raw.includes('@') && !raw.includes('~') && !raw.includes('include')) {
+    if (plainLine(raw)) {
       const toks = tokenizeLine(raw, file, lineNo, colBase, this.onUnterminated);
       if (toks.length > 0) this.emit({ tokens: toks });
       return;

@@ -31,7 +31,9 @@ export class TreeBuilder {
   push(line: LogicalLine): void {
     let current: Stmt | undefined;
     let atLineStart = true;
-    for (const tok of line.tokens) {
+    const toks = line.tokens;
+    for (let i = 0; i < toks.length; i++) {
+      const tok = toks[i]!;
       const level = this.stack[this.stack.length - 1]!;
       if (isOpen(tok)) {
         // `{` alone at the start of a line opens the block of the previous statement.
@@ -61,7 +63,12 @@ export class TreeBuilder {
       }
       if (current) current.args.push(tok);
       else {
-        current = { keyword: tok, args: [] };
+        // The words up to the next brace are the arguments: taken in one slice (most lines are
+        // `keyword value`), not pushed one by one.
+        let end = i + 1;
+        while (end < toks.length && !isOpen(toks[end]!) && !isClose(toks[end]!)) end++;
+        current = { keyword: tok, args: toks.slice(i + 1, end) };
+        i = end - 1;
         if (this.stack.length === 1) {
           if (this.pending) this.onTopLevel(this.pending);
           this.pending = current;

@@ -4,7 +4,6 @@
 import { writeFile } from 'node:fs/promises';
 import { exitCodeOf, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../../parsers/diagnostics.js';
 import { loadConfig } from '../config/load.js';
-import { backendDiagnostics } from '../daemon/backend-config-check.js';
 
 export interface ConfigTestOptions {
   file: string;
@@ -29,7 +28,8 @@ export function diagnosticsText(diagnostics: readonly Diagnostic[]): string {
 
 export async function runConfigTest(opts: ConfigTestOptions): Promise<number> {
   const r = await loadConfig(opts.file, opts.configId !== undefined ? { configId: opts.configId } : {});
-  const extra = r.model ? backendDiagnostics(r.model, opts.ipvsBackend) : [];
+  // Loaded only when asked for: a plain -t stays as lean as keepalived's.
+  const extra = r.model && opts.ipvsBackend === 'nft' ? (await import('../daemon/backend-config-check.js')).backendDiagnostics(r.model, opts.ipvsBackend) : [];
   const diagnostics = extra.length ? sortDiagnostics([...r.diagnostics, ...extra]) : r.diagnostics;
   const exitCode = extra.length ? Math.max(r.exitCode, exitCodeOf(extra)) : r.exitCode;
   const text = opts.json ? diagnosticsJson(opts.file, exitCode, diagnostics) : diagnosticsText(diagnostics);
