@@ -9,7 +9,7 @@ import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { nativeAvailable, openTcpProber, type NativeTcpProber } from '../../native/addon.js';
 import type { ConnectSpec } from '../spec.js';
-import { TcpConnectError } from './tcp-handle.js';
+import { TcpConnectError, tcpConnectOnce } from './tcp-handle.js';
 
 interface Pending { resolve: () => void; reject: (e: Error) => void }
 
@@ -55,8 +55,10 @@ export function tcpConnectNative(c: ConnectSpec): Promise<void> {
     let errno: number;
     try {
       errno = p.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0);
-    } catch (e) {
-      reject(new TcpConnectError('EINVAL', `connect: ${(e as Error).message}`));
+    } catch {
+      // An address the prober does not parse (a scoped IPv6 address such as fe80::1%eth0):
+      // Node's own TCP handle knows those.
+      tcpConnectOnce(c).then(resolve, reject);
       return;
     }
     if (errno !== 0) {

@@ -72,6 +72,15 @@ describe('TCP_CHECK', () => {
       await srv.close();
     }
   });
+  test('a scoped IPv6 address (::1%lo), which the prober does not parse, is checked through Node\'s TCP handle', async () => {
+    const srv6 = await S.tcpServer('::1');
+    try {
+      const r = await probeTcp({ type: 'TCP_CHECK', connect: { host: '::1%lo', port: srv6.port, timeoutMs: 800 } });
+      assert.equal(r.ok, true, r.reason);
+    } finally {
+      await srv6.close();
+    }
+  });
   test('many checks at once: each settles once, in any order, and the prober is left empty', async () => {
     const srv = await S.tcpServer('127.0.0.1');
     const closed = await S.closedPort();
