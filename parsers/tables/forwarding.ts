@@ -16,6 +16,20 @@ export interface Forwarding {
   kind: LbKind;
   /** Present when tunnel options were written and valid. */
   tunnel?: TunnelConfig;
+  /** The tunnel options were invalid: keepalived returns before storing them, so the old ones stay. */
+  keepTunnel?: true;
+}
+
+/**
+ * Stores a parsed forwarding on its owner (virtual, real or sorry server). A valid statement
+ * replaces the tunnel settings, also with none (keepalived starts from ipip defaults each time);
+ * an invalid tunnel option leaves them as they were.
+ */
+export function setForwarding(t: { lbKind?: LbKind; tunnel?: TunnelConfig }, f: Forwarding): void {
+  t.lbKind = f.kind;
+  if (f.keepTunnel) return;
+  if (f.tunnel) t.tunnel = f.tunnel;
+  else delete t.tunnel;
 }
 
 /** `server` names the owner in messages, as keepalived does: "virtual", "real" or "sorry". */
@@ -33,7 +47,7 @@ export function parseForwarding(ctx: ParseCtx, stmt: Stmt, server: 'virtual' | '
   let checksum: TunnelConfig['checksum'];
   const bad = (message: string, at = first!): Forwarding => {
     ctx.sink.warning('invalid-tunnel-option', `${stmt.keyword.text}: ${message} - tunnel options ignored`, at.loc);
-    return out;
+    return { ...out, keepTunnel: true };
   };
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i]!;

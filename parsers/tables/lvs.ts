@@ -3,7 +3,7 @@ import type { CheckerType, Family, LbKind, RealServer, SorryServer, SourceLoc, V
 import { familyOf } from '../addresses.js';
 import { applyTable, enumOf, flag, int, line, needArgs, parseNumber, raw, seconds, str, type KeywordSpec, type ParseCtx, type RenderLine, type Table } from '../keyword-table.js';
 import type { Stmt } from '../tree.js';
-import { parseForwarding, renderForwarding } from './forwarding.js';
+import { parseForwarding, renderForwarding, setForwarding } from './forwarding.js';
 import { CHECKER_TYPES, MAX_DELAY_LOOP_S, MAX_TIMER_S, parseChecker, renderCheckerBody } from './checkers.js';
 
 export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const;
@@ -30,8 +30,7 @@ const lbKind = (keyword: string): KeywordSpec<VirtualServer> => ({
     if (!needArgs(ctx, stmt, 1)) return;
     const f = parseForwarding(ctx, stmt, 'virtual');
     if (!f) return;
-    vs.lbKind = f.kind;
-    if (f.tunnel) vs.tunnel = f.tunnel;
+    setForwarding(vs, f);
     vsState.get(vs)!.lbKindSet = true;
   },
   // Always written so that a re-parse does not warn about a missing forwarding method.
@@ -103,9 +102,7 @@ const sorryLbKind: KeywordSpec<VirtualServer> = {
   handle(ctx, stmt, vs) {
     if (!needArgs(ctx, stmt, 1)) return;
     const f = parseForwarding(ctx, stmt, 'sorry');
-    if (!f || !vs.sorryServer) return;
-    vs.sorryServer.lbKind = f.kind;
-    if (f.tunnel) vs.sorryServer.tunnel = f.tunnel;
+    if (f && vs.sorryServer) setForwarding(vs.sorryServer, f);
   },
   render: (vs) => (vs.sorryServer?.lbKind ? [renderForwarding('sorry_server_lvs_method', vs.sorryServer.lbKind, vs.sorryServer.tunnel)] : []),
 };
@@ -136,9 +133,7 @@ const RS_TABLE_BASE: Table<RealServer> = [
     handle(ctx, stmt, rs) {
       if (!needArgs(ctx, stmt, 1)) return;
       const f = parseForwarding(ctx, stmt, 'real');
-      if (!f) return;
-      rs.lbKind = f.kind;
-      if (f.tunnel) rs.tunnel = f.tunnel;
+      if (f) setForwarding(rs, f);
     },
     render: (rs) => (rs.lbKind ? [renderForwarding('lvs_method', rs.lbKind, rs.tunnel)] : []),
   },

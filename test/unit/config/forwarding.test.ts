@@ -44,3 +44,13 @@ test('invalid tunnel options are reported where they are and leave the method se
   const bad = parseText(vs('FNAT', rs('10.0.0.2')));
   assert.deepEqual(codes(bad).filter((c) => c === 'invalid-lb-kind'), ['invalid-lb-kind']);
 });
+
+test('a later valid lvs_method replaces the tunnel options (also with none); an invalid one keeps them, as keepalived', () => {
+  const twice = (second: string): ReturnType<typeof parseText> =>
+    parseText(vs('NAT', ` real_server 10.0.0.2 80 {\n  lvs_method TUN type gre csum\n  lvs_method ${second}\n }\n`));
+  assert.deepEqual(twice('TUN').model.virtualServers[0]!.realServers[0]!.tunnel, undefined);
+  assert.deepEqual(twice('TUN type gue port 7000').model.virtualServers[0]!.realServers[0]!.tunnel, { type: 'gue', port: 7000 });
+  const bad = twice('TUN type vxlan');
+  assert.deepEqual(codes(bad), ['invalid-tunnel-option']);
+  assert.deepEqual(bad.model.virtualServers[0]!.realServers[0]!.tunnel, { type: 'gre', checksum: 'csum' });
+});
