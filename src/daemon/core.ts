@@ -9,9 +9,7 @@ import type { ControlRequest } from './control-protocol.js';
 import { loadConfig } from '../config/load.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { notifySystemd } from './systemd-notify.js';
-import { unsupportedFeatures } from './unsupported-features.js';
-import { backendDiagnostics } from './backend-config-check.js';
-import { formatDiagnostic } from '../../parsers/diagnostics.js';
+import { logModelNotes } from './model-notes.js';
 import { childModulePath } from './child-modules.js';
 import { emptySnapshot, type DaemonSnapshot, type ReloadRecord } from '../ops/snapshot.js';
 import { version } from '../cli/version.js';
@@ -153,8 +151,7 @@ export class DaemonCore {
       log.error({ reason, diagnostics: next.diagnostics }, `reload (${reason}) rejected: ${opts.useFile} is invalid; keeping the running configuration`);
       return { result: 'rejected', diagnostics: next.diagnostics };
     }
-    for (const f of unsupportedFeatures(next.model)) log.warn(`not implemented by ka-ts, accepted and ignored: ${f}`);
-    for (const d of backendDiagnostics(next.model, opts.ipvsBackend)) log.error({ diagnostic: d }, formatDiagnostic(d));
+    logModelNotes(next.model, opts.ipvsBackend, log);
     const previous = this.model;
     this.model = next.model;
     try {

@@ -15,8 +15,7 @@ import { DaemonCore } from './core.js';
 import { installSignalHandlers } from './signals.js';
 import { loadConfig } from '../config/load.js';
 import { notifySystemd } from './systemd-notify.js';
-import { unsupportedFeatures } from './unsupported-features.js';
-import { backendDiagnostics } from './backend-config-check.js';
+import { logModelNotes } from './model-notes.js';
 import { formatDiagnostic } from '../../parsers/diagnostics.js';
 import { renderConf } from '../../parsers/render-conf.js';
 
@@ -43,8 +42,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     return 1;
   }
 
-  for (const f of unsupportedFeatures(first.model)) log.warn(`not implemented by ka-ts, accepted and ignored: ${f}`);
-  for (const d of backendDiagnostics(first.model, opts.ipvsBackend)) log.error({ diagnostic: d }, formatDiagnostic(d));
+  logModelNotes(first.model, opts.ipvsBackend, log);
   // -d: keepalived dumps its parsed configuration to the log at start; ka-ts prints the resolved
   // model as keepalived.conf (every default filled in), one log record.
   if (opts.dumpConf) log.info({ dump: true }, `resolved configuration:\n${renderConf(first.model)}`);
