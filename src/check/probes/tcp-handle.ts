@@ -45,7 +45,8 @@ export class TcpConnectError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
 }
 
-const errFromStatus = (status: number, what: string): TcpConnectError => {
+/** A negative libuv status (= -errno) as the TcpConnectError of `what` ("connect", "bind"). */
+export const errFromStatus = (status: number, what: string): TcpConnectError => {
   let name: string;
   try { name = getSystemErrorName(status); } catch { name = `E${-status}`; }
   return new TcpConnectError(name, `${what}: ${name}`);

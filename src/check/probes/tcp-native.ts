@@ -6,10 +6,9 @@
 // server sees the same thing from ka-ts.
 
 import { constants } from 'node:os';
-import { getSystemErrorName } from 'node:util';
 import { nativeAvailable, openTcpProber, type NativeTcpProber } from '../../native/addon.js';
 import type { ConnectSpec } from '../spec.js';
-import { TcpConnectError, tcpConnectOnce } from './tcp-handle.js';
+import { errFromStatus, TcpConnectError, tcpConnectOnce } from './tcp-handle.js';
 
 interface Pending { resolve: () => void; reject: (e: Error) => void }
 
@@ -19,9 +18,6 @@ let prober: NativeTcpProber | undefined;
 const pending = new Map<number, Pending>();
 let nextId = 0;
 
-const errnoName = (errno: number): string => {
-  try { return getSystemErrorName(-errno); } catch { return `E${errno}`; }
-};
 
 function onDone(results: Int32Array): void {
   for (let i = 0; i + 1 < results.length; i += 2) {
@@ -32,10 +28,7 @@ function onDone(results: Int32Array): void {
     const errno = results[i + 1]!;
     if (errno === 0) p.resolve();
     else if (errno === ETIMEDOUT) p.reject(new TcpConnectError('ETIMEDOUT', 'connect timeout'));
-    else {
-      const name = errnoName(errno);
-      p.reject(new TcpConnectError(name, `connect: ${name}`));
-    }
+    else p.reject(errFromStatus(-errno, 'connect'));
   }
 }
 
@@ -62,8 +55,7 @@ export function tcpConnectNative(c: ConnectSpec): Promise<void> {
       return;
     }
     if (errno !== 0) {
-      const name = errnoName(errno);
-      reject(new TcpConnectError(name, `connect: ${name}`));
+      reject(errFromStatus(-errno, 'connect'));
       return;
     }
     pending.set(id, { resolve, reject });
