@@ -2,7 +2,7 @@
 
 import type { ProbeSpec } from './spec.js';
 import { failResult, type ProbeResult } from './result.js';
-import { probeTcp } from './probes/tcp.js';
+import { checkTcp, probeTcp } from './probes/tcp.js';
 import { probeHttp } from './probes/http.js';
 import { probeMisc } from './probes/misc.js';
 import { probePing } from './probes/ping.js';
@@ -25,4 +25,16 @@ export async function runProbe(spec: ProbeSpec, configuredWeight: number): Promi
   } catch (err) {
     return failResult(0, `internal probe error: ${(err as Error)?.message ?? String(err)}`);
   }
+}
+
+/** Called once with the result of a probe started by startProbe. */
+export type ProbeDone = (result: ProbeResult) => void;
+
+/**
+ * Starts one probe and calls `done` with its result, never from inside this call. TCP_CHECK,
+ * the one run thousands of times a second, goes without promises; the others through runProbe.
+ */
+export function startProbe(spec: ProbeSpec, configuredWeight: number, done: ProbeDone): void {
+  if (spec.type === 'TCP_CHECK') checkTcp(spec, done);
+  else void runProbe(spec, configuredWeight).then(done);
 }

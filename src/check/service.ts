@@ -7,10 +7,11 @@ import { EventEmitter } from 'node:events';
 import type { HealthEvent, PoolView } from './events.js';
 import type { CheckerSpec, VirtualServerSpec } from './spec.js';
 import type { ProbeResult } from './result.js';
-import { runProbe } from './probe.js';
-import { CheckScheduler, type SchedulerStats } from './scheduler.js';
+import { startProbe, type ProbeDone } from './probe.js';
+import { failResult } from './result.js';
+import { CheckScheduler, type SchedulerSlot, type SchedulerStats } from './scheduler.js';
 import { systemClock, systemTimers, type MonotonicClock, type TimerApi } from './clock.js';
-import { VirtualServerHealth } from './fsm/vs-health.js';
+import { VirtualServerHealth, type CheckerEntry, type RealServerEntry } from './fsm/vs-health.js';
 import { closePingSessions } from './probes/ping.js';
 import { killRunningScripts } from './probes/misc.js';
 
@@ -71,22 +72,54 @@ export interface CheckerCounters {
   scheduler: SchedulerStats;
 }
 
-interface JobRef { vs: string; rs: string; key: string }
-interface CheckerStats { runs: number; failures: number; retrying: boolean; lastMono?: number; lastWallMs?: number; last?: ProbeResult }
-
 const jobId = (vs: string, rs: string, key: string): string => `${vs}\u0000${rs}\u0000${key}`;
+
+/**
+ * One checker of one real server as the scheduler runs it: direct references to its virtual
+ * server, real server and checker state (no lookups per run), its counters, and the scheduler's
+ * own fields. A reload keeps the job of an unchanged checker, so its history survives.
+ * A class with every field set in the constructor, times as doubles from the start: thousands of
+ * jobs then share one hidden class, which keeps the scheduler's property loads monomorphic.
+ */
+class CheckJob implements SchedulerSlot {
+  slot = -1;
+  due = Number.NaN;
+  running = false;
+  waiting = false;
+  dueWhileRunning = Number.NaN;
+  /** Removed by a reload or stop: a probe still under way is ignored when it ends. */
+  cancelled = false;
+  runs = 0;
+  failures = 0;
+  retrying = false;
+  /** Monotonic and wall-clock ms of the last completed probe (NaN before the first). */
+  lastMono = Number.NaN;
+  lastWallMs = Number.NaN;
+  last: ProbeResult | undefined = undefined;
+  /** Made once per job so a run allocates no closure. */
+  readonly done: ProbeDone;
+
+  constructor(
+    readonly id: string,
+    readonly vs: VirtualServerHealth,
+    readonly rs: RealServerEntry,
+    readonly ck: CheckerEntry,
+    onDone: (job: CheckJob, result: ProbeResult) => void,
+  ) {
+    this.done = (result) => onDone(this, result);
+  }
+}
 
 export class CheckerService extends EventEmitter {
   private readonly vss = new Map<string, VirtualServerHealth>();
-  private readonly jobs = new Map<string, JobRef>();
-  private readonly stats = new Map<string, CheckerStats>();
+  private readonly jobs = new Map<string, CheckJob>();
   private readonly vipPresent = new Map<string, boolean>();
-  private readonly scheduler: CheckScheduler;
+  private readonly scheduler: CheckScheduler<CheckJob>;
   private readonly clock: MonotonicClock;
   private readonly random: () => number;
   private readonly bootstrapMs: number;
   private readonly jitter: number;
-  private readonly probe: NonNullable<CheckerServiceOptions['probe']>;
+  private readonly startProbe: (spec: CheckerSpec['probe'], configuredWeight: number, done: ProbeDone) => void;
   private running = false;
   private readonly rsInitNotifies: boolean;
   private readonly count = { probes: 0, probesOk: 0, probesFailed: 0, skippedSuspended: 0, events: 0 };
@@ -97,9 +130,12 @@ export class CheckerService extends EventEmitter {
     this.random = opts.random ?? Math.random;
     this.bootstrapMs = opts.bootstrapDelayMs ?? 1000;
     this.jitter = opts.jitterFraction ?? 0.01;
-    this.probe = opts.probe ?? runProbe;
+    const scripted = opts.probe;
+    this.startProbe = scripted
+      ? (spec, weight, done) => { scripted(spec, weight).then(done, (err: unknown) => done(failResult(0, `internal probe error: ${String(err)}`))); }
+      : startProbe;
     this.rsInitNotifies = opts.rsInitNotifies ?? false;
-    this.scheduler = new CheckScheduler(this.clock, opts.timers ?? systemTimers, opts.maxConcurrent ?? 256, (id) => this.runJob(id));
+    this.scheduler = new CheckScheduler(this.clock, opts.timers ?? systemTimers, opts.maxConcurrent ?? 256, (job) => this.runJob(job));
   }
 
   /** Builds the state machines, emits the start-up events (alpha, initial quorum) and schedules every checker. */
@@ -113,44 +149,54 @@ export class CheckerService extends EventEmitter {
     const vs = new VirtualServerHealth(spec, this.rsInitNotifies);
     this.vss.set(spec.id, vs);
     this.emitAll(vs.start());
-    for (const rs of vs.servers.values()) for (const ck of rs.checkers.values()) this.addJob(spec.id, rs.id, ck.key, ck.spec);
+    for (const rs of vs.servers.values()) for (const ck of rs.checkers.values()) this.addJob(vs, rs, ck);
   }
 
-  private addJob(vs: string, rs: string, key: string, spec: CheckerSpec): void {
-    const id = jobId(vs, rs, key);
-    this.jobs.set(id, { vs, rs, key });
-    this.stats.set(id, { runs: 0, failures: 0, retrying: false });
+  private addJob(vs: VirtualServerHealth, rs: RealServerEntry, ck: CheckerEntry): void {
+    const job = new CheckJob(jobId(vs.id, rs.id, ck.key), vs, rs, ck, this.onProbeDone);
+    this.jobs.set(job.id, job);
     // keepalived: BOOTSTRAP_DELAY + warmup × random(), so checks of many servers spread out.
-    this.scheduler.schedule(id, this.bootstrapMs + spec.timing.warmupMs * this.random());
+    this.scheduler.schedule(job, this.bootstrapMs + ck.spec.timing.warmupMs * this.random());
   }
 
-  private async runJob(id: string): Promise<void> {
-    const ref = this.jobs.get(id);
-    const vs = ref && this.vss.get(ref.vs);
-    const rs = ref && vs?.servers.get(ref.rs);
-    const ck = ref && rs?.checkers.get(ref.key);
-    if (!ref || !vs || !rs || !ck) return;
-    if (vs.spec.haSuspend && !this.vipPresent.get(vs.id)) {
+  private dropJob(job: CheckJob): void {
+    job.cancelled = true;
+    this.jobs.delete(job.id);
+    this.scheduler.cancel(job);
+  }
+
+  private runJob(job: CheckJob): void {
+    if (job.vs.spec.haSuspend && !this.vipPresent.get(job.vs.id)) {
       // ha_suspend: the VIP is not ours, so the checker idles (state unchanged) like keepalived's.
       this.count.skippedSuspended += 1;
-      this.scheduler.schedule(id, ck.spec.timing.delayLoopMs);
+      this.scheduler.schedule(job, job.ck.spec.timing.delayLoopMs);
+      this.scheduler.finished(job);
       return;
     }
-    const result = await this.probe(ck.spec.probe, rs.spec.weight);
-    if (!this.running || this.jobs.get(id) !== ref) return; // stopped or reloaded away meanwhile
+    this.startProbe(job.ck.spec.probe, job.rs.spec.weight, job.done);
+  }
+
+  private readonly onProbeDone = (job: CheckJob, result: ProbeResult): void => {
+    try {
+      if (this.running && !job.cancelled) this.applyResult(job, result); // else stopped or reloaded away meanwhile
+    } finally {
+      this.scheduler.finished(job);
+    }
+  };
+
+  private applyResult(job: CheckJob, result: ProbeResult): void {
     this.count.probes += 1;
     if (result.ok) this.count.probesOk += 1; else this.count.probesFailed += 1;
-    const st = this.stats.get(id)!;
-    st.runs += 1;
-    if (!result.ok) st.failures += 1;
-    st.last = result;
-    st.lastMono = this.clock.now();
-    st.lastWallMs = Date.now(); // formatted only when status() is asked for
-    const out = vs.onResult(ref.rs, ref.key, result);
-    st.retrying = out.retrying;
-    this.emitAll(out.events);
+    job.runs += 1;
+    if (!result.ok) job.failures += 1;
+    job.last = result;
+    job.lastMono = this.clock.now();
+    job.lastWallMs = Date.now(); // formatted only when status() is asked for
+    const out = job.vs.onCheckerResult(job.rs, job.ck, result);
+    job.retrying = out.retrying;
+    if (out.events.length) this.emitAll(out.events);
     const delay = out.retrying ? out.delayMs : out.delayMs * (1 + this.jitter * (2 * this.random() - 1));
-    this.scheduler.schedule(id, delay);
+    this.scheduler.schedule(job, delay);
   }
 
   /** Emits each event ('event'), then the new PoolView of every virtual server they touched ('pool'). */
@@ -202,23 +248,21 @@ export class CheckerService extends EventEmitter {
       if (!vs) { this.addVs(spec); continue; }
       this.emitAll(vs.update(spec));
     }
-    // Reconcile jobs with the checkers that now exist.
-    const live = new Set<string>();
+    // Reconcile jobs with the checkers that now exist: a job is kept only while the very
+    // state objects it points at are still the live ones.
+    const live = new Set<CheckJob>();
+    const added: Array<[VirtualServerHealth, RealServerEntry, CheckerEntry]> = [];
     for (const vs of this.vss.values()) {
       for (const rs of vs.servers.values()) {
         for (const ck of rs.checkers.values()) {
-          const id = jobId(vs.id, rs.id, ck.key);
-          live.add(id);
-          if (!this.jobs.has(id)) this.addJob(vs.id, rs.id, ck.key, ck.spec);
+          const job = this.jobs.get(jobId(vs.id, rs.id, ck.key));
+          if (job && job.vs === vs && job.rs === rs && job.ck === ck) live.add(job);
+          else added.push([vs, rs, ck]);
         }
       }
     }
-    for (const id of [...this.jobs.keys()]) {
-      if (live.has(id)) continue;
-      this.jobs.delete(id);
-      this.stats.delete(id);
-      this.scheduler.cancel(id);
-    }
+    for (const job of [...this.jobs.values()]) if (!live.has(job)) this.dropJob(job);
+    for (const [vs, rs, ck] of added) this.addJob(vs, rs, ck);
   }
 
   /** Stops every checker; returns (and emits) the shutdown events — omega notifications included. */
@@ -229,7 +273,8 @@ export class CheckerService extends EventEmitter {
     this.emitAll(events);
     this.running = false;
     this.scheduler.stop();
-    this.jobs.clear();
+    // The jobs stay (status() still reports their history); a probe under way is ignored.
+    for (const job of this.jobs.values()) job.cancelled = true;
     closePingSessions();
     // Only this service runs MISC_CHECK scripts in the checker process: end the ones still running.
     killRunningScripts();
@@ -257,12 +302,12 @@ export class CheckerService extends EventEmitter {
           weight: rs.weight,
           inPool: inPool.has(`${rs.spec.address}|${rs.spec.port}`),
           checkers: [...rs.checkers.values()].map((ck) => {
-            const st = this.stats.get(jobId(vs.id, rs.id, ck.key));
+            const st = this.jobs.get(jobId(vs.id, rs.id, ck.key));
             const p = ck.spec.probe;
             const target = p.type === 'MISC_CHECK' ? p.path : `${p.connect.host}:${p.connect.port}`;
             const s: CheckerStatus = { type: p.type, target, up: ck.run.isUp, retrying: st?.retrying ?? false, runs: st?.runs ?? 0, failures: st?.failures ?? 0 };
-            if (st?.lastMono !== undefined) s.lastCheckMono = st.lastMono;
-            if (st?.lastWallMs !== undefined) s.lastCheckAt = new Date(st.lastWallMs).toISOString();
+            if (st && !Number.isNaN(st.lastMono)) s.lastCheckMono = st.lastMono;
+            if (st && !Number.isNaN(st.lastWallMs)) s.lastCheckAt = new Date(st.lastWallMs).toISOString();
             if (st?.last) { s.lastResult = { ok: st.last.ok, reason: st.last.reason }; s.latencyMs = st.last.latencyMs; }
             return s;
           }),
@@ -272,6 +317,6 @@ export class CheckerService extends EventEmitter {
   }
 
   counters(): CheckerCounters {
-    return { ...this.count, scheduler: { ...this.scheduler.stats } };
+    return { ...this.count, scheduler: this.scheduler.stats };
   }
 }

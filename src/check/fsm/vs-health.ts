@@ -87,13 +87,19 @@ export class VirtualServerHealth {
     const rs = this.servers.get(rsId);
     const ck = rs?.checkers.get(checkerKey);
     if (!rs || !ck) return { events: [], delayMs: 0, retrying: false };
+    return this.onCheckerResult(rs, ck, result);
+  }
+
+  /** onResult for a real server and checker the caller already holds (the checker service's path). */
+  onCheckerResult(rs: RealServerEntry, ck: CheckerEntry, result: { ok: boolean; reason: string; weight?: number }): { events: HealthEvent[]; delayMs: number; retrying: boolean } {
+    const checkerKey = ck.key;
     const step = stepChecker(ck.run, result, ck.spec.timing);
     ck.run = step.state;
     const events: HealthEvent[] = [];
     if (step.weight !== undefined) this.setWeight(rs, step.weight, events);
     if (step.transition === 'up') {
       // Up only when no other checker of this server is failing (keepalived: all must pass).
-      const othersFailing = [...rs.failed].some((k) => k !== checkerKey);
+      const othersFailing = rs.failed.size > (rs.failed.has(checkerKey) ? 1 : 0);
       rs.failed.delete(checkerKey);
       if (!othersFailing) this.setAlive(rs, true, result.reason, events);
     } else if (step.transition === 'down') {

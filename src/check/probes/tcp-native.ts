@@ -1,63 +1,83 @@
 // TCP_CHECK through the native addon's TcpProber: one epoll set for every check in flight, one
 // timer for their connect timeouts, and one JavaScript call per loop turn for all the checks that
-// finished in it. Per check this costs a map entry instead of Node's TCP handle, connect request
-// and timer objects, which is what keeps thousands of checks per second cheap (bench:checks).
-// The system calls are keepalived's (SO_LINGER 0, non-blocking connect, SO_ERROR), so a real
-// server sees the same thing from ka-ts.
+// finished in it. Per check this costs a slot in an array instead of Node's TCP handle, connect
+// request, timer and promise objects, which is what keeps thousands of checks per second cheap
+// (bench:checks). The system calls are keepalived's (SO_LINGER 0, non-blocking connect,
+// SO_ERROR), so a real server sees the same thing from ka-ts.
 
 import { constants } from 'node:os';
 import { nativeAvailable, openTcpProber, type NativeTcpProber } from '../../native/addon.js';
 import type { ConnectSpec } from '../spec.js';
 import { errFromStatus, TcpConnectError, tcpConnectOnce } from './tcp-handle.js';
 
-interface Pending { resolve: () => void; reject: (e: Error) => void }
+/** Called once per check: 0 when the connection was established, else the errno (ETIMEDOUT after connect_timeout). */
+export type TcpCheckDone = (errno: number) => void;
 
 const ETIMEDOUT = constants.errno.ETIMEDOUT;
 
 let prober: NativeTcpProber | undefined;
-const pending = new Map<number, Pending>();
-let nextId = 0;
-
+/** The check with id i waits in slot i; freed slots are reused (ids only need to be unique in flight). */
+const slots: Array<TcpCheckDone | undefined> = [];
+const freeSlots: number[] = [];
+let inFlight = 0;
 
 function onDone(results: Int32Array): void {
+  let thrown: { error: unknown } | undefined;
   for (let i = 0; i + 1 < results.length; i += 2) {
     const id = results[i]!;
-    const p = pending.get(id);
-    if (!p) continue;
-    pending.delete(id);
-    const errno = results[i + 1]!;
-    if (errno === 0) p.resolve();
-    else if (errno === ETIMEDOUT) p.reject(new TcpConnectError('ETIMEDOUT', 'connect timeout'));
-    else p.reject(errFromStatus(-errno, 'connect'));
+    const done = slots[id];
+    if (!done) continue;
+    slots[id] = undefined;
+    freeSlots.push(id);
+    inFlight -= 1;
+    // A callback that throws must not lose the results after it in this batch.
+    try { done(results[i + 1]!); } catch (error) { thrown ??= { error }; }
   }
+  if (thrown) throw thrown.error;
 }
 
 export const tcpNativeAvailable = (): boolean => nativeAvailable();
 
 /** Checks under way (JavaScript's view and the addon's agree; tests assert both settle to 0). */
-export const tcpNativeInFlight = (): number => Math.max(pending.size, prober?.inFlight ?? 0);
+export const tcpNativeInFlight = (): number => Math.max(inFlight, prober?.inFlight ?? 0);
 
-/** Connects and closes (with a RST, as keepalived) at once; rejects with a TcpConnectError (code = errno name). */
-export function tcpConnectNative(c: ConnectSpec): Promise<void> {
+/**
+ * Starts a check: connects and closes (with a RST, as keepalived) at once, then calls `done`
+ * with 0 or the errno. False (and `done` is never called) when the prober cannot take the
+ * address — a scoped IPv6 address such as fe80::1%eth0 — so the caller uses Node's TCP handle.
+ */
+export function startTcpNative(c: ConnectSpec, done: TcpCheckDone): boolean {
   prober ??= openTcpProber(onDone);
-  const p = prober;
+  const id = freeSlots.pop() ?? slots.length;
+  let errno: number;
+  try {
+    errno = prober.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0);
+  } catch {
+    if (id === slots.length) slots.push(undefined); // keep the id numbering dense
+    freeSlots.push(id);
+    return false;
+  }
+  if (errno !== 0) {
+    // Failed at once (a bind error, an unreachable network): reported on the next turn like
+    // any other result, never from inside the caller.
+    if (id === slots.length) slots.push(undefined);
+    freeSlots.push(id);
+    queueMicrotask(() => done(errno));
+    return true;
+  }
+  slots[id] = done;
+  inFlight += 1;
+  return true;
+}
+
+/** The errno of a finished check as the TcpConnectError the other TCP paths reject with. */
+export const tcpErrorOf = (errno: number): TcpConnectError =>
+  errno === ETIMEDOUT ? new TcpConnectError('ETIMEDOUT', 'connect timeout') : errFromStatus(-errno, 'connect');
+
+/** Promise form of startTcpNative; rejects with a TcpConnectError (code = errno name). */
+export function tcpConnectNative(c: ConnectSpec): Promise<void> {
   return new Promise((resolve, reject) => {
-    // Ids only have to be unique among checks in flight; wrap well inside int32.
-    let id = nextId = (nextId + 1) & 0x3fffffff;
-    while (pending.has(id)) id = nextId = (nextId + 1) & 0x3fffffff;
-    let errno: number;
-    try {
-      errno = p.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0);
-    } catch {
-      // An address the prober does not parse (a scoped IPv6 address such as fe80::1%eth0):
-      // Node's own TCP handle knows those.
-      tcpConnectOnce(c).then(resolve, reject);
-      return;
-    }
-    if (errno !== 0) {
-      reject(errFromStatus(-errno, 'connect'));
-      return;
-    }
-    pending.set(id, { resolve, reject });
+    const started = startTcpNative(c, (errno) => { if (errno === 0) resolve(); else reject(tcpErrorOf(errno)); });
+    if (!started) tcpConnectOnce(c).then(resolve, reject);
   });
 }

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { ConnectSpec, TcpCheckSpec } from '../spec.js';
 import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
 import { tcpConnectOnce, tcpHandleAvailable } from './tcp-handle.js';
-import { tcpConnectNative, tcpNativeAvailable } from './tcp-native.js';
+import { startTcpNative, tcpConnectNative, tcpErrorOf, tcpNativeAvailable } from './tcp-native.js';
 
 /** Opens a TCP connection honouring bindto/bind_port and connect_timeout; resolves with the socket. */
 export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
@@ -31,6 +31,21 @@ export function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
   if (tcpNativeAvailable()) return probeWith(tcpConnectNative, spec);
   if (tcpHandleAvailable()) return probeWith(tcpConnectOnce, spec);
   return probeTcpSocket(spec);
+}
+
+/**
+ * TCP_CHECK with a callback instead of a promise: the checker service's path. Through the
+ * native prober a check then costs one closure and one result object; elsewhere as probeTcp.
+ */
+export function checkTcp(spec: TcpCheckSpec, done: (result: ProbeResult) => void): void {
+  if (tcpNativeAvailable()) {
+    const start = performance.now();
+    const started = startTcpNative(spec.connect, (errno) => {
+      done(errno === 0 ? okResult(elapsedSince(start), 'connected') : failResult(elapsedSince(start), errorReason(tcpErrorOf(errno))));
+    });
+    if (started) return;
+  }
+  probeTcp(spec).then(done);
 }
 
 /** TCP_CHECK through the native addon's TcpProber. */

@@ -4,6 +4,7 @@ import { CheckerService } from '../../../src/check/service.js';
 import type { HealthEvent } from '../../../src/check/events.js';
 import type { ProbeSpec } from '../../../src/check/spec.js';
 import type { ProbeResult } from '../../../src/check/result.js';
+import { CheckScheduler, schedulerSlot } from '../../../src/check/scheduler.js';
 import { FakeClock } from './fake-clock.js';
 import { rs, tcp, vs } from './spec-builders.js';
 
@@ -149,19 +150,76 @@ test('update keeps running checkers and their state; stop emits removals', async
 });
 
 test('scheduler: a job that comes due while its previous run is still going runs right after it, not never', async () => {
-  const { CheckScheduler } = await import('../../../src/check/scheduler.js');
   const clock = new FakeClock();
   let release: (() => void) | undefined;
   const runs: number[] = [];
-  const sched = new CheckScheduler(clock, clock, 4, (id) => new Promise<void>((r) => {
+  const a = { name: 'a', ...schedulerSlot() };
+  const sched = new CheckScheduler<typeof a>(clock, clock, 4, (job) => {
     runs.push(clock.now());
-    if (runs.length === 1) { release = r; sched.schedule(id, 50); } else r();
-  }));
-  sched.schedule('a', 0);
+    if (runs.length === 1) { release = () => sched.finished(job); sched.schedule(job, 50); } else sched.finished(job);
+  });
+  sched.schedule(a, 0);
   await clock.advance(200);
   assert.equal(runs.length, 1, 'second run waits for the first');
   release!();
   await clock.advance(10);
   assert.equal(runs.length, 2);
+  sched.stop();
+});
+
+test('scheduler: jobs run in due order; rescheduling replaces the pending run, cancel drops it', async () => {
+  const clock = new FakeClock();
+  const ran: string[] = [];
+  const jobs = Array.from({ length: 40 }, (_, i) => ({ name: `j${i}`, ...schedulerSlot() }));
+  const sched = new CheckScheduler<(typeof jobs)[number]>(clock, clock, 100, (job) => { ran.push(job.name); sched.finished(job); });
+  // Due times in a scrambled order: 37·i mod 40 visits every slot once.
+  jobs.forEach((j, i) => sched.schedule(j, ((37 * i) % 40) * 10 + 5));
+  sched.schedule(jobs[0]!, 1000); // was due at 5: moved to the end
+  sched.schedule(jobs[1]!, 1); // was due at 375: moved to the front
+  sched.cancel(jobs[2]!);
+  assert.equal(sched.isScheduled(jobs[2]!), false);
+  await clock.advance(1100, 1);
+  const dueOf = (name: string): number => { const i = Number(name.slice(1)); return i === 0 ? 1000 : i === 1 ? 1 : ((37 * i) % 40) * 10 + 5; };
+  assert.equal(ran.length, 39, 'every job but the cancelled one ran once');
+  assert.ok(!ran.includes('j2'));
+  assert.deepEqual(ran, [...ran].sort((x, y) => dueOf(x) - dueOf(y)));
+  assert.equal(ran[0], 'j1');
+  assert.equal(ran.at(-1), 'j0');
+  assert.equal(sched.stats.scheduled, 0);
+  sched.stop();
+});
+
+test('scheduler: at the concurrency limit due jobs wait in FIFO order; one rescheduled while waiting leaves the queue', async () => {
+  const clock = new FakeClock();
+  const started: string[] = [];
+  const running: Array<{ name: string } & ReturnType<typeof schedulerSlot>> = [];
+  const jobs = Array.from({ length: 6 }, (_, i) => ({ name: `j${i}`, ...schedulerSlot() }));
+  const sched = new CheckScheduler<(typeof jobs)[number]>(clock, clock, 2, (job) => { started.push(job.name); running.push(job); });
+  jobs.forEach((j, i) => sched.schedule(j, i));
+  await clock.advance(10, 1);
+  assert.deepEqual(started, ['j0', 'j1']);
+  assert.equal(sched.stats.waiting, 4);
+  sched.schedule(jobs[3]!, 500); // leaves the ready queue for a later run
+  assert.equal(sched.stats.waiting, 3);
+  sched.finished(running.shift()!);
+  sched.finished(running.shift()!);
+  assert.deepEqual(started, ['j0', 'j1', 'j2', 'j4']);
+  sched.finished(running.shift()!);
+  sched.finished(running.shift()!);
+  assert.deepEqual(started, ['j0', 'j1', 'j2', 'j4', 'j5']);
+  assert.ok(sched.stats.maxLatenessMs > 0, 'the waiting is counted as lateness');
+  await clock.advance(600, 10);
+  assert.deepEqual(started.at(-1), 'j3');
+  sched.stop();
+});
+
+test('scheduler: thousands of jobs that finish at once do not recurse once per job', async () => {
+  const clock = new FakeClock();
+  let runs = 0;
+  const jobs = Array.from({ length: 50_000 }, () => schedulerSlot());
+  const sched = new CheckScheduler<(typeof jobs)[number]>(clock, clock, 1, (job) => { runs += 1; sched.finished(job); });
+  for (const j of jobs) sched.schedule(j, 5);
+  await clock.advance(10, 10);
+  assert.equal(runs, 50_000);
   sched.stop();
 });
