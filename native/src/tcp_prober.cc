@@ -4,6 +4,13 @@
 // bind_port, connect, wait until writable, SO_ERROR gives the verdict, close. A check still
 // connecting at its connect_timeout is closed and reported as ETIMEDOUT.
 //
+// One difference in the calls, none on the wire: a socket whose check connected (or was
+// refused) is not closed but disconnected with connect(AF_UNSPEC) and kept for a later check.
+// With SO_LINGER {1, 0}, close() itself ends an established connection through the very same
+// tcp_disconnect (a RST, the local port released, no TIME_WAIT), so the real server sees exactly
+// what keepalived's close sends; what is saved is the socket's creation and destruction, the
+// SO_LINGER call and the epoll registration — about a fifth of the kernel's work per check.
+//
 // new TcpProber(onDone)             onDone(results: Int32Array) gets [id, errno, id, errno, ...]
 //                                   (errno 0 = connected) once per loop turn with completions
 // prober.start(id, address, port, timeoutMs, bindAddress, bindPort)
@@ -11,6 +18,7 @@
 //                                   positive errno when it failed at once (nothing is reported)
 // prober.close()                    closes every socket and both handles; idempotent
 // prober.inFlight                   checks under way
+// prober.idle                       disconnected sockets kept for the next checks
 #include "tcp_prober.h"
 
 #include <arpa/inet.h>
@@ -55,6 +63,7 @@ void TcpProber::Init(Napi::Env env, Napi::Object exports) {
       InstanceMethod("start", &TcpProber::Start),
       InstanceMethod("close", &TcpProber::Close),
       InstanceAccessor("inFlight", &TcpProber::InFlight, nullptr),
+      InstanceAccessor("idle", &TcpProber::Idle, nullptr),
   });
   exports.Set("TcpProber", ctor);
 }
@@ -104,11 +113,20 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
   sockaddr_storage dst;
   socklen_t dstLen = ToSockaddr(address, port, &dst);
   if (dstLen == 0) throw Napi::TypeError::New(env, "not an IP address: " + address);
-  int fd = socket(dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-  if (fd < 0) return Napi::Number::New(env, errno);
-  linger li = {1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &li, sizeof(li));
-  if (!bindAddress.empty() || bindPort != 0) {
+  const bool bound = !bindAddress.empty() || bindPort != 0;
+  std::vector<int>& pool = IdlePool(dst.ss_family);
+  const bool reused = !bound && !pool.empty();
+  int fd;
+  if (reused) {
+    fd = pool.back();
+    pool.pop_back();
+  } else {
+    fd = socket(dst.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (fd < 0) return Napi::Number::New(env, errno);
+    linger li = {1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &li, sizeof(li));
+  }
+  if (bound) {
     sockaddr_storage local;
     socklen_t localLen = ToSockaddr(bindAddress.empty() ? (dst.ss_family == AF_INET ? "0.0.0.0" : "::") : bindAddress, bindPort, &local);
     if (localLen == 0 || local.ss_family != dst.ss_family) {
@@ -127,17 +145,18 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, err);
   }
   // Connected at once or under way: either way the socket becomes writable and OnReady reports it.
+  // One-shot: a reused socket stays in the set between checks without reporting anything.
   epoll_event ev;
   std::memset(&ev, 0, sizeof(ev));
   ev.events = EPOLLOUT | EPOLLONESHOT;
   ev.data.u64 = (static_cast<uint64_t>(static_cast<uint32_t>(id)) << 32) | static_cast<uint32_t>(fd);
-  if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
+  if (epoll_ctl(epfd_, reused ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0) {
     int err = errno;
     close(fd);
     return Napi::Number::New(env, err);
   }
   uint64_t seq = nextSeq_++;
-  inFlight_[id] = Check{fd, seq};
+  inFlight_[id] = Check{fd, seq, dst.ss_family, !bound};
   // The loop's millisecond clock (the one setTimeout uses), refreshed: the cached value is from
   // the start of this loop turn, which may be long ago after a busy turn.
   uv_update_time(loop_);
@@ -157,6 +176,28 @@ Napi::Value TcpProber::InFlight(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(inFlight_.size()));
 }
 
+Napi::Value TcpProber::Idle(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(idle4_.size() + idle6_.size()));
+}
+
+void TcpProber::Release(const Check& check, int err) {
+  // Enough sockets for a burst of checks in flight; more would only hold file descriptors.
+  constexpr size_t kMaxIdle = 1024;
+  std::vector<int>& pool = IdlePool(check.family);
+  // Only a connect that ended cleanly: connected (the disconnect sends the RST) or refused (the
+  // socket is already closed). Anything else is closed as keepalived closes it.
+  if (check.poolable && (err == 0 || err == ECONNREFUSED) && pool.size() < kMaxIdle) {
+    sockaddr unspec;
+    std::memset(&unspec, 0, sizeof(unspec));
+    unspec.sa_family = AF_UNSPEC;
+    if (connect(check.fd, &unspec, sizeof(unspec)) == 0) {
+      pool.push_back(check.fd);
+      return;
+    }
+  }
+  close(check.fd);
+}
+
 void TcpProber::PollCallback(uv_poll_t* handle, int /*status*/, int /*events*/) {
   auto* self = static_cast<TcpProber*>(handle->data);
   if (self != nullptr) self->OnReady();
@@ -173,10 +214,15 @@ void TcpProber::OnReady() {
       int fd = static_cast<int>(evs[i].data.u64 & 0xffffffffu);
       auto it = inFlight_.find(id);
       if (it == inFlight_.end() || it->second.fd != fd) continue;  // timed out in the meantime
+      // Writable without an error condition is a connected socket (tcp_poll raises EPOLLERR
+      // whenever sk_err is set), so SO_ERROR is asked only when there is an error to name.
       int err = 0;
-      socklen_t len = sizeof(err);
-      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-      close(fd);
+      if ((evs[i].events & (EPOLLERR | EPOLLHUP)) != 0) {
+        socklen_t len = sizeof(err);
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+        if (err == 0) err = ECONNRESET;  // hung up with no error recorded: not a usable connection
+      }
+      Release(it->second, err);
       inFlight_.erase(it);
       results.push_back(id);
       results.push_back(err);
@@ -266,6 +312,10 @@ void TcpProber::Shutdown() {
   }
   for (auto& kv : inFlight_) close(kv.second.fd);
   inFlight_.clear();
+  for (int fd : idle4_) close(fd);
+  for (int fd : idle6_) close(fd);
+  idle4_.clear();
+  idle6_.clear();
   deadlines_ = {};
   if (epfd_ >= 0) {
     close(epfd_);

@@ -4,6 +4,7 @@
 // checks completed).
 #pragma once
 #include <napi.h>
+#include <sys/socket.h>
 #include <uv.h>
 
 #include <cstdint>
@@ -25,6 +26,9 @@ class TcpProber : public Napi::ObjectWrap<TcpProber> {
   struct Check {
     int fd;
     uint64_t seq;
+    int family;
+    // Not bound to bindto/bind_port: may go back to the idle pool when it ends.
+    bool poolable;
   };
   // (deadline in loop ms, seq, id): a min-heap; entries of checks already finished are skipped.
   using Deadline = std::pair<uint64_t, std::pair<uint64_t, int32_t>>;
@@ -32,6 +36,7 @@ class TcpProber : public Napi::ObjectWrap<TcpProber> {
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value InFlight(const Napi::CallbackInfo& info);
+  Napi::Value Idle(const Napi::CallbackInfo& info);
 
   void OnReady();
   void OnTimer();
@@ -39,6 +44,9 @@ class TcpProber : public Napi::ObjectWrap<TcpProber> {
   void Deliver(const std::vector<int32_t>& results);
   void UpdateRef();
   void Shutdown();
+  // After a check: back to the idle pool (disconnected, still in the epoll set, disarmed), or closed.
+  void Release(const Check& check, int err);
+  std::vector<int>& IdlePool(int family) { return family == AF_INET ? idle4_ : idle6_; }
   static void PollCallback(uv_poll_t* handle, int status, int events);
   static void TimerCallback(uv_timer_t* handle);
 
@@ -50,6 +58,9 @@ class TcpProber : public Napi::ObjectWrap<TcpProber> {
   uint64_t nextSeq_ = 1;
   // check id → its socket; an id is the caller's and unique among checks in flight.
   std::unordered_map<int32_t, Check> inFlight_;
+  // Disconnected sockets ready for the next check, per address family (see Release).
+  std::vector<int> idle4_;
+  std::vector<int> idle6_;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> deadlines_;
   Napi::FunctionReference onDone_;
 };

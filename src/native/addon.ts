@@ -94,6 +94,8 @@ export interface NativeTcpProber {
   /** Idempotent. */
   close(): void;
   readonly inFlight: number;
+  /** Disconnected sockets kept for the next checks (connect(AF_UNSPEC) instead of close). */
+  readonly idle: number;
 }
 
 interface AddonBinding {

@@ -41,6 +41,9 @@ export const tcpNativeAvailable = (): boolean => nativeAvailable();
 /** Checks under way (JavaScript's view and the addon's agree; tests assert both settle to 0). */
 export const tcpNativeInFlight = (): number => Math.max(inFlight, prober?.inFlight ?? 0);
 
+/** Sockets the prober keeps, disconnected, for the next checks. */
+export const tcpNativeIdleSockets = (): number => prober?.idle ?? 0;
+
 /**
  * Starts a check: connects and closes (with a RST, as keepalived) at once, then calls `done`
  * with 0 or the errno. False (and `done` is never called) when the prober cannot take the

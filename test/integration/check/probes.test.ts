@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { probeTcp, probeTcpHandle, probeTcpNative, probeTcpSocket } from '../../../src/check/probes/tcp.js';
 import { tcpHandleAvailable } from '../../../src/check/probes/tcp-handle.js';
-import { tcpNativeAvailable, tcpNativeInFlight } from '../../../src/check/probes/tcp-native.js';
+import { tcpNativeAvailable, tcpNativeIdleSockets, tcpNativeInFlight } from '../../../src/check/probes/tcp-native.js';
 import { probeHttp } from '../../../src/check/probes/http.js';
 import { probeUdp } from '../../../src/check/probes/udp.js';
 import { probeDns } from '../../../src/check/probes/dns.js';
@@ -70,6 +70,31 @@ describe('TCP_CHECK', () => {
       assert.ok(timeWait() >= 1, 'a FIN close does leave TIME_WAIT (the measurement works)');
     } finally {
       await srv.close();
+    }
+  });
+  test('native prober: a socket kept from an earlier check gives the right verdict for the next, whatever came before', async () => {
+    const srv = await S.tcpServer('127.0.0.1');
+    const srv6 = await S.tcpServer('::1');
+    const closed = await S.closedPort();
+    const ownSockets = (): string[] => execFileSync('ss', ['-Htanp', `( dport = :${srv.port} or dport = :${srv6.port} or dport = :${closed} )`], { encoding: 'utf8' })
+      .split('\n').filter((l) => l.includes(`pid=${process.pid},`));
+    try {
+      // Up, refused, up, IPv6 up, up: sequentially, so each check takes the socket the one before left.
+      const plan = ['up', 'refused', 'up', 'v6', 'refused', 'v6', 'up', 'up'] as const;
+      for (let round = 0; round < 5; round++) {
+        for (const what of plan) {
+          const connect = what === 'v6' ? { host: '::1', port: srv6.port, timeoutMs: 800 } : at(what === 'up' ? srv.port : closed);
+          const r = await probeTcpNative({ type: 'TCP_CHECK', connect });
+          assert.deepEqual([what, r.ok, r.reason], [what, what !== 'refused', what === 'refused' ? 'connection refused' : 'connected']);
+        }
+      }
+      assert.ok(tcpNativeIdleSockets() >= 1 && tcpNativeIdleSockets() <= 2, `one idle socket per address family, not one per check (${tcpNativeIdleSockets()})`);
+      assert.equal(tcpNativeInFlight(), 0);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(ownSockets(), [], 'no connection of ours is left towards the servers (kept sockets are disconnected)');
+    } finally {
+      await srv.close();
+      await srv6.close();
     }
   });
   test('a scoped IPv6 address (::1%lo), which the prober does not parse, is checked through Node\'s TCP handle', async () => {
