@@ -16,7 +16,7 @@ import { familyOf } from './address.js';
 import { IpvsCommandError } from './errors.js';
 import { nftSupports } from './nft-support.js';
 import { parseNftJson, type NftReadResult } from './nft-read.js';
-import { NFT_FAMILY, NFT_TABLE } from './nft-ruleset.js';
+import { DISPATCH_MAP_NAMES, NFT_FAMILY, NFT_TABLE } from './nft-ruleset.js';
 import { planNftTransaction } from './nft-transaction.js';
 import { emptyTable, serviceKey, type Destination, type IpvsTable, type Service } from './table.js';
 
@@ -33,6 +33,8 @@ export interface NftBackendOptions {
  * /etc/protocols once per rule to print `tcp`; nft-read takes the protocol from the comments.
  */
 const LIST_ARGS = ['-t', '-p', '-j', 'list', 'table', NFT_FAMILY, NFT_TABLE];
+/** -t leaves out the dispatch maps' elements too: those are listed map by map. */
+const mapListArgs = (map: string): string[] => ['-p', '-j', 'list', 'map', NFT_FAMILY, NFT_TABLE, map];
 
 function serviceProblems(s: Service): string[] {
   return nftSupports({ scheduler: s.scheduler, ops: s.ops, flags: s.flags, ...(s.persistenceEngine ? { persistenceEngine: s.persistenceEngine } : {}), realServers: [] });
@@ -63,10 +65,14 @@ export class NftBackend implements IpvsBackend {
     this.model = undefined;
     const r = await this.run(this.program, LIST_ARGS);
     if (r.code !== 0) {
-      if (/No such file or directory/.test(r.stderr)) return (this.model = { table: emptyTable(), chains: [], sets: [], inconsistencies: [] });
+      if (/No such file or directory/.test(r.stderr)) return (this.model = { table: emptyTable(), chains: [], sets: [], maps: [], inconsistencies: [] });
       throw new IpvsCommandError(`${this.program} ${LIST_ARGS.join(' ')}`, r.code, r.stderr);
     }
-    const res = parseNftJson(r.stdout);
+    // A map that is not there (a table in an older layout) lists as an error: it is then simply
+    // absent from the result, and the next change rewrites the whole table.
+    const mapTexts = (await Promise.all(DISPATCH_MAP_NAMES.map((m) => this.run(this.program, mapListArgs(m)))))
+      .filter((m) => m.code === 0).map((m) => m.stdout);
+    const res = parseNftJson(r.stdout, ...mapTexts);
     for (const m of res.inconsistencies) this.onInconsistency(m);
     this.model = res;
     return res;
@@ -119,7 +125,7 @@ export class NftBackend implements IpvsBackend {
       // Committed whole or not at all: on success the model moves on; on failure the table is not
       // what the model says (that is usually why it failed), so the next change lists it first.
       if (error) this.model = undefined;
-      else this.model = { table: model, chains: [...tx.after.chains], sets: [...tx.after.sets], inconsistencies: [] };
+      else this.model = { table: model, chains: [...tx.after.chains], sets: [...tx.after.sets], maps: [...tx.after.maps], inconsistencies: [] };
       for (const c of accepted) decided.set(c, error ? { change: c, status: 'failed', error } : { change: c, status: 'ok' });
     }
     return { outcomes: changes.map((c) => decided.get(c) as ChangeOutcome) };

@@ -1,11 +1,13 @@
-// `nft -j list table inet kats` → the IPVS table it implements. Service and destination settings
-// come from the rule comments ka-ts writes (ipvsadm syntax); the structure is checked against them:
-// the service rule must jump to the service's chain, the destination chain must DNAT to the
-// destination, and a destination with weight > 0 must be reachable from the scheduler's vmap.
-// Anything that does not add up is left out of the result, so the reconciler rewrites it.
+// `nft -j list table inet kats` (and its dispatch maps, listed apart: `-t` leaves out elements)
+// → the IPVS table it implements. Service and destination settings come from the rule comments
+// ka-ts writes (ipvsadm syntax); the structure is checked against them: the service's dispatch
+// element must jump to the service's chain, the destination chain must DNAT to the destination,
+// and a destination with weight > 0 must be reachable from the scheduler's vmap. Anything that
+// does not add up is left out of the result and reported, so the reconciler rewrites it.
 import { IpvsParseError } from './errors.js';
 import { parseIpvsadmDestLine, parseIpvsadmSave, parseHostPort } from './ipvsadm-parse.js';
-import { destChainOf, NFT_TABLE, serviceChain } from './nft-ruleset.js';
+import { canonicalAddress } from './address.js';
+import { destChainOf, DISPATCH_MAP_NAMES, dispatchOf, NFT_TABLE, serviceChain } from './nft-ruleset.js';
 import { destKey, serviceKey, type IpvsTable } from './table.js';
 
 interface NftRule { chain: string; comment?: string; expr: unknown[] }
@@ -14,6 +16,8 @@ export interface NftReadResult {
   table: IpvsTable;
   chains: string[];
   sets: string[];
+  /** The dispatch maps present. */
+  maps: string[];
   /** Entries left out because the ruleset did not match its comments. */
   inconsistencies: string[];
 }
@@ -48,7 +52,24 @@ function dnatOf(expr: unknown[]): { address: string; port: number } | undefined 
   return undefined;
 }
 
-export function parseNftJson(text: string): NftReadResult {
+const PROTOCOL_NAMES: Record<number, string> = { 6: 'tcp', 17: 'udp', 132: 'sctp' };
+const NFPROTO_NAMES: Record<number, string> = { 2: 'ipv4', 10: 'ipv6' };
+
+/** A dispatch element's key as dispatchOf() writes it, from nft's JSON (numbers or names, any address form). */
+function elementKey(map: string, key: unknown): string | undefined {
+  const parts = isObj(key) && Array.isArray(key.concat) ? key.concat : undefined;
+  if (!parts) return undefined;
+  if (map === 'fwm' && parts.length === 2) {
+    const proto = typeof parts[0] === 'number' ? NFPROTO_NAMES[parts[0]] : parts[0];
+    return typeof proto === 'string' && typeof parts[1] === 'number' ? `${proto} . ${parts[1]}` : undefined;
+  }
+  if (parts.length !== 3 || typeof parts[0] !== 'string' || typeof parts[2] !== 'number') return undefined;
+  const address = canonicalAddress(parts[0]);
+  const proto = typeof parts[1] === 'number' ? PROTOCOL_NAMES[parts[1]] : parts[1];
+  return address && typeof proto === 'string' ? `${address} . ${proto} . ${parts[2]}` : undefined;
+}
+
+function itemsOf(text: string): unknown[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -57,8 +78,17 @@ export function parseNftJson(text: string): NftReadResult {
   }
   const items = isObj(doc) && Array.isArray(doc.nftables) ? doc.nftables : undefined;
   if (!items) throw new IpvsParseError('nft -j list table', 1, text.slice(0, 80), 'no "nftables" array');
+  return items;
+}
+
+/** `texts`: the table's listing, then (optionally) listings of its dispatch maps with their elements. */
+export function parseNftJson(...texts: string[]): NftReadResult {
+  const items = texts.flatMap(itemsOf);
   const chains: string[] = [];
   const sets: string[] = [];
+  const maps = new Set<string>();
+  /** "map|element key" → the chain the element jumps to. */
+  const dispatch = new Map<string, string>();
   // Indexed as they come, so that reading a table of thousands of services stays linear.
   const rulesByChain = new Map<string, NftRule[]>();
   for (const it of items) {
@@ -75,6 +105,15 @@ export function parseNftJson(text: string): NftReadResult {
       if (it.chain.table === NFT_TABLE && typeof it.chain.name === 'string') chains.push(it.chain.name);
     } else if (isObj(it.set)) {
       if (it.set.table === NFT_TABLE && typeof it.set.name === 'string') sets.push(it.set.name);
+    } else if (isObj(it.map)) {
+      const m = it.map;
+      if (m.table !== NFT_TABLE || typeof m.name !== 'string' || !(DISPATCH_MAP_NAMES as string[]).includes(m.name)) continue;
+      maps.add(m.name);
+      for (const pair of Array.isArray(m.elem) ? m.elem : []) {
+        const k = Array.isArray(pair) ? elementKey(m.name, pair[0]) : undefined;
+        const v = Array.isArray(pair) ? pair[1] : undefined;
+        if (k !== undefined && isObj(v) && isObj(v.jump) && typeof v.jump.target === 'string') dispatch.set(`${m.name}|${k}`, v.jump.target);
+      }
     }
   }
 
@@ -91,25 +130,33 @@ export function parseNftJson(text: string): NftReadResult {
     if (acc) acc.push(chain);
     else destChainsByService.set(sc, [chain]);
   }
-  // Services: the comment of each rule in `services`.
+  // Services: the comment on the first rule of each service chain, dispatched by its map element.
   const serviceLines: string[] = [];
   const chainOf = new Map<string, string>(); // service key → its chain (hashed once)
-  for (const r of rulesByChain.get('services') ?? []) {
-    if (!r.comment) continue;
-    const line = r.comment.trim();
-    let key: string;
+  const dispatched = new Set<string>(); // map|key of the elements that belong to a service read
+  for (const sc of chains) {
+    if (!/^svc_[0-9a-f]{10}$/.test(sc)) continue;
+    const first = rulesByChain.get(sc)?.[0];
+    if (!first?.comment) { inconsistencies.push(`chain ${sc}: no service comment`); continue; }
+    const line = first.comment.trim();
+    let parsed: IpvsTable;
     try {
-      key = [...parseIpvsadmSave(line, 'nft services rule comment').services.keys()][0] as string;
+      parsed = parseIpvsadmSave(line, `nft chain ${sc} comment`);
     } catch (e) {
       inconsistencies.push((e as Error).message);
       continue;
     }
-    const sc = serviceChain(key);
-    if (jumpTarget(r.expr) !== sc) { inconsistencies.push(`service ${key}: rule does not jump to ${sc}`); continue; }
-    if (!chainSet.has(sc)) { inconsistencies.push(`service ${key}: chain ${sc} missing`); continue; }
+    const [key, entry] = [...parsed.services][0] ?? [];
+    if (key === undefined || entry === undefined) continue;
+    if (serviceChain(key) !== sc) { inconsistencies.push(`chain ${sc}: comment is for ${key}`); continue; }
+    const d = dispatchOf(entry.service.id);
+    const at = `${d.map}|${d.key}`;
+    if (dispatch.get(at) !== sc) { inconsistencies.push(`service ${key}: no ${d.map} element jumps to ${sc}`); continue; }
+    dispatched.add(at);
     serviceLines.push(line);
     chainOf.set(key, sc);
   }
+  for (const [at, target] of dispatch) if (!dispatched.has(at)) inconsistencies.push(`${at.replace('|', ' element ')} jumps to ${target}, which is no service`);
   const table = parseIpvsadmSave(serviceLines.join('\n'), 'nft service comments');
 
   // Destinations: the comment of the rule in each destination chain.
@@ -148,5 +195,5 @@ export function parseNftJson(text: string): NftReadResult {
       }
     }
   }
-  return { table, chains, sets, inconsistencies };
+  return { table, chains, sets, maps: [...maps], inconsistencies };
 }

@@ -4,9 +4,12 @@
 // Layout of `table inet kats` (names derive from hashes of the service/destination keys, so they
 // stay stable when other services come and go):
 //   chain prerouting / output   nat hooks at dstnat priority → jump services
-//   chain services              one rule per service: match VIP:port/proto or fwmark → jump svc_H
-//                               (rule comment: the service in ipvsadm syntax, read back by nft-read)
-//   chain svc_H                 persistence hits first (client in set p_H_D → same destination),
+//   chain services              three lookups, fwmark first as IPVS does: meta nfproto . mark
+//                               in map fwm, ip daddr . l4proto . dport in map svc4, ip6 … in svc6
+//   map fwm / svc4 / svc6       one element per service → jump svc_H: a packet finds its service
+//                               in one lookup, and adding or removing a service is one element
+//   chain svc_H                 first a no-op rule whose comment is the service in ipvsadm syntax
+//                               (read back by nft-read), then persistence hits (client in set p_H_D → same destination),
 //                               then the scheduler: numgen inc (rr, wrr) or jhash saddr[.sport]
 //                               (sh) mod N → vmap of slot ranges → jump svc_H_D; weights are slot counts
 //   chain svc_H_D               [update @p_H_D { client }] dnat to the destination
@@ -21,12 +24,44 @@
 import * as crypto from 'node:crypto';
 import { netmaskBits } from './address.js';
 import { ipvsadmLine } from './ipvsadm-format.js';
-import { serviceKey, type Destination, type IpvsTable, type ServiceEntry } from './table.js';
+import { serviceKey, type Destination, type IpvsTable, type ServiceEntry, type ServiceId } from './table.js';
 
 export const NFT_TABLE = 'kats';
 export const NFT_FAMILY = 'inet';
 export const T = `${NFT_FAMILY} ${NFT_TABLE}`;
 export const BASE_CHAINS = ['prerouting', 'output', 'services'] as const;
+
+/** The dispatch maps (service → jump to its chain) and the type of their keys. */
+export const DISPATCH_MAPS = {
+  fwm: 'nf_proto . mark',
+  svc4: 'ipv4_addr . inet_proto . inet_service',
+  svc6: 'ipv6_addr . inet_proto . inet_service',
+} as const;
+export type DispatchMap = keyof typeof DISPATCH_MAPS;
+export const DISPATCH_MAP_NAMES = Object.keys(DISPATCH_MAPS) as DispatchMap[];
+
+/** The `services` chain: fwmark services first (IPVS looks a marked packet up by its mark first), then address services. */
+export const DISPATCH_RULES = [
+  'meta mark != 0 meta nfproto . meta mark vmap @fwm',
+  'ip daddr . meta l4proto . th dport vmap @svc4',
+  'ip6 daddr . meta l4proto . th dport vmap @svc6',
+] as const;
+
+/** The map and element key (nft syntax) that dispatch a service's packets. */
+export function dispatchOf(id: ServiceId): { map: DispatchMap; key: string } {
+  if (id.kind === 'fwmark') return { map: 'fwm', key: `${id.family === 'inet6' ? 'ipv6' : 'ipv4'} . ${id.fwmark}` };
+  return { map: id.family === 'inet6' ? 'svc6' : 'svc4', key: `${id.address} . ${id.protocol} . ${id.port}` };
+}
+
+export function addDispatch(skey: string, id: ServiceId): string {
+  const { map, key } = dispatchOf(id);
+  return `add element ${T} ${map} { ${key} : jump ${serviceChain(skey)} }`;
+}
+
+export function deleteDispatch(id: ServiceId): string {
+  const { map, key } = dispatchOf(id);
+  return `delete element ${T} ${map} { ${key} }`;
+}
 
 /** Byte order, so the output does not depend on the locale. */
 export const byKey = <T>([a]: [string, T], [b]: [string, T]): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -111,12 +146,6 @@ function l4ForDnat(e: ServiceEntry, d: Destination): string {
   return l4(e) || 'meta l4proto { tcp, udp, sctp } ';
 }
 
-function serviceMatch(e: ServiceEntry): string {
-  const id = e.service.id;
-  if (id.kind === 'fwmark') return `meta nfproto ${id.family === 'inet6' ? 'ipv6' : 'ipv4'} meta mark ${id.fwmark}`;
-  return `${ipKw(id.family)} daddr ${id.address} meta l4proto ${id.protocol} th dport ${id.port}`;
-}
-
 const quote = (s: string): string => `"${s.replace(/["\\]/g, '')}"`;
 
 function selectionRule(e: ServiceEntry, skey: string): string | undefined {
@@ -155,8 +184,8 @@ export function serviceObjects(skey: string, e: ServiceEntry): { chains: string[
   return { chains, sets };
 }
 
-/** Names of every chain and set `table` needs. */
-export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[] } {
+/** Names of every chain, set and map `table` needs. */
+export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[]; maps: string[] } {
   const chains: string[] = [...BASE_CHAINS];
   const sets: string[] = [];
   for (const [skey, e] of [...table.services].sort(byKey)) {
@@ -164,7 +193,7 @@ export function nftObjects(table: IpvsTable): { chains: string[]; sets: string[]
     chains.push(...o.chains);
     sets.push(...o.sets);
   }
-  return { chains, sets };
+  return { chains, sets, maps: [...DISPATCH_MAP_NAMES] };
 }
 
 /** The service hash in a chain or set name of the layout (svc_H, svc_H_D, p_H_D_P); undefined for the base chains. */
@@ -173,16 +202,13 @@ export function ownerHash(name: string): string | undefined {
   return m?.[1];
 }
 
-/** The rule in `services` that sends the service's packets to its chain (its comment names the service). */
-export function serviceRule(skey: string, e: ServiceEntry): string {
-  return `add rule ${T} services ${serviceMatch(e)} jump ${serviceChain(skey)} comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`;
-}
-
 /** The rules (and persistence sets) of one service: its scheduler chain and one chain per destination. */
 export function serviceBody(skey: string, e: ServiceEntry, L: string[]): void {
   const sc = serviceChain(skey);
   const fam = e.service.id.family === 'inet6' ? 'ipv6_addr' : 'ipv4_addr';
   L.push(`add chain ${T} ${sc}`);
+  // `continue` does nothing; the rule is there for its comment, the service's own definition.
+  L.push(`add rule ${T} ${sc} continue comment ${quote(ipvsadmLine({ op: 'add-service', service: e.service }))}`);
   const dests = [...e.dests].sort(byKey);
   for (const [dkey, d] of dests) {
     const dc = destChain(skey, dkey);

@@ -2,24 +2,27 @@
 // and sets the table holds once it has committed: an nft transaction is atomic, so after exit 0
 // the backend knows the resulting table without listing it again (`nft -j list table` is what
 // costs seconds at thousands of services).
-//   - whole table: flush and rewrite every chain (services added, removed or edited);
-//   - some services: flush and rewrite only their chains (destination changes: health, weights),
-//     sized by the change, not by the table;
+//   - whole table: flush and rewrite every chain and dispatch map (first use, a table that did
+//     not read back consistently, or one in an older layout);
+//   - some services: rewrite only the chains of the services a batch touches, and add or delete
+//     their dispatch elements — sized by the change, not by the table, whether destinations
+//     changed (health, weights) or services came and went;
 //   - delete the table (nothing left to balance).
 import type { Change } from './changes.js';
-import { byKey, nftObjects, ownerHash, serviceBody, serviceChain, serviceHash, serviceObjects, serviceRule, T } from './nft-ruleset.js';
-import { serviceKey, type IpvsTable } from './table.js';
+import { addDispatch, byKey, deleteDispatch, DISPATCH_MAP_NAMES, DISPATCH_MAPS, DISPATCH_RULES, nftObjects, ownerHash, serviceBody, serviceChain, serviceHash, serviceObjects, T } from './nft-ruleset.js';
+import { serviceKey, type IpvsTable, type ServiceId } from './table.js';
 
-/** Names of the chains and sets in the owned table. */
+/** Names of the chains, sets and dispatch maps in the owned table. */
 export interface NftExisting {
   chains: readonly string[];
   sets: readonly string[];
+  maps: readonly string[];
 }
 
 export interface NftTransaction {
   /** The `nft -f -` input; empty when nothing has to change. */
   script: string;
-  /** The table's chains and sets once the script has committed. */
+  /** The table's chains, sets and maps once the script has committed. */
   after: NftExisting;
 }
 
@@ -36,26 +39,31 @@ export function nftTableTransaction(table: IpvsTable, existing: NftExisting): Nf
   L.push(`add chain ${T} prerouting { type nat hook prerouting priority dstnat; policy accept; }`);
   L.push(`add chain ${T} output { type nat hook output priority -100; policy accept; }`);
   L.push(`add chain ${T} services`);
+  // The maps are emptied before any chain goes: a chain a map element jumps to cannot be deleted.
+  for (const m of DISPATCH_MAP_NAMES) L.push(`add map ${T} ${m} { type ${DISPATCH_MAPS[m]} : verdict; }`);
+  for (const m of DISPATCH_MAP_NAMES) L.push(`flush map ${T} ${m}`);
   for (const c of existing.chains) L.push(`flush chain ${T} ${c}`);
   for (const c of existing.chains) if (!wantChains.has(c)) L.push(`delete chain ${T} ${c}`);
   for (const s of existing.sets) if (!wantSets.has(s)) L.push(`delete set ${T} ${s}`);
   L.push(`add rule ${T} prerouting jump services`);
   L.push(`add rule ${T} output jump services`);
+  for (const r of DISPATCH_RULES) L.push(`add rule ${T} services ${r}`);
   for (const [skey, e] of [...table.services].sort(byKey)) {
     serviceBody(skey, e, L);
-    L.push(serviceRule(skey, e));
+    L.push(addDispatch(skey, e.service.id));
   }
   return { script: text(L), after: want };
 }
 
 /**
- * Rewrites only the chains of the services in `only` (their destinations changed; the services
- * themselves and the `services` chain did not): a weight change on a 5,000-service director
- * rewrites one service. Persistence sets that stay are kept, as in the whole-table transaction.
+ * Rewrites only the services in `only`: each one still in `table` gets its chains rewritten (and
+ * a dispatch element if `before` did not have it); each one gone loses its element, chains and
+ * sets. A weight change or a new service on a 5,000-service director touches one service.
+ * Persistence sets that stay are kept, as in the whole-table transaction.
  */
-export function nftServicesTransaction(table: IpvsTable, existing: NftExisting, only: ReadonlySet<string>): NftTransaction {
+export function nftServicesTransaction(table: IpvsTable, before: IpvsTable, existing: NftExisting, only: ReadonlySet<string>): NftTransaction {
   const touched = new Map<string, string>(); // service hash → service key
-  for (const skey of only) if (table.services.has(skey)) touched.set(serviceHash(skey), skey);
+  for (const skey of only) if (table.services.has(skey) || before.services.has(skey)) touched.set(serviceHash(skey), skey);
   // The existing chains and sets of each touched service, found by the hash in their names.
   const ownChains = new Map<string, string[]>();
   const ownSets = new Map<string, string[]>();
@@ -74,19 +82,29 @@ export function nftServicesTransaction(table: IpvsTable, existing: NftExisting, 
   sortOut(existing.sets, ownSets, keptSets);
 
   const L: string[] = [];
-  const after = { chains: keptChains, sets: keptSets };
+  const after = { chains: keptChains, sets: keptSets, maps: [...existing.maps] };
   for (const [hash, skey] of [...touched].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const e = table.services.get(skey);
-    if (!e) continue;
+    const was = before.services.get(skey);
+    const chains = ownChains.get(hash) ?? [];
+    const sets = ownSets.get(hash) ?? [];
+    if (!e) {
+      // Gone: its element first (the chain it jumps to cannot go while it is there), then the rest.
+      if (was) L.push(deleteDispatch(was.service.id as ServiceId));
+      for (const c of chains) L.push(`flush chain ${T} ${c}`);
+      for (const c of chains) L.push(`delete chain ${T} ${c}`);
+      for (const x of sets) L.push(`delete set ${T} ${x}`);
+      continue;
+    }
     const want = serviceObjects(skey, e);
     const wantChains = new Set(want.chains);
     const wantSets = new Set(want.sets);
     const sc = serviceChain(skey);
-    const chains = ownChains.get(hash) ?? [];
     for (const c of chains) L.push(`flush chain ${T} ${c}`);
     for (const c of chains) if (c !== sc && !wantChains.has(c)) L.push(`delete chain ${T} ${c}`);
-    for (const x of ownSets.get(hash) ?? []) if (!wantSets.has(x)) L.push(`delete set ${T} ${x}`);
+    for (const x of sets) if (!wantSets.has(x)) L.push(`delete set ${T} ${x}`);
     serviceBody(skey, e, L);
+    if (!was) L.push(addDispatch(skey, e.service.id));
     after.chains.push(...want.chains);
     after.sets.push(...want.sets);
   }
@@ -95,23 +113,46 @@ export function nftServicesTransaction(table: IpvsTable, existing: NftExisting, 
 
 /** Removes the whole owned table. */
 export function nftDeleteTableTransaction(): NftTransaction {
-  return { script: `delete table ${T}\n`, after: { chains: [], sets: [] } };
+  return { script: `delete table ${T}\n`, after: { chains: [], sets: [], maps: [] } };
 }
 
-const DEST_OPS: ReadonlySet<Change['op']> = new Set(['add-dest', 'edit-dest', 'delete-dest']);
+/** The service a change belongs to. */
+function changedService(c: Change): string | undefined {
+  switch (c.op) {
+    case 'add-service':
+    case 'edit-service':
+    case 'delete-service':
+      return serviceKey(c.service.id);
+    case 'add-dest':
+    case 'edit-dest':
+    case 'delete-dest':
+      return serviceKey(c.service);
+    default:
+      return undefined;
+  }
+}
+
+/** What the backend knows of the table before a batch: its contents and object names, and whether it read back whole. */
+export interface NftBase extends NftExisting {
+  table: IpvsTable;
+  inconsistencies: readonly string[];
+}
 
 /**
- * The transaction that takes the table from `existing` to `model` (= the last known table with
- * `accepted` applied): destination changes only → just the services they touch; nothing left →
- * delete the table; anything else → the whole table.
+ * The transaction that takes the table from `base` to `model` (= base.table with `accepted`
+ * applied): nothing left → delete the table; a table that is missing, in another layout or did
+ * not read back consistently → the whole table; otherwise just the services the batch touches.
  */
-export function planNftTransaction(model: IpvsTable, existing: NftExisting, accepted: readonly Change[]): NftTransaction {
-  const unchanged = { script: '', after: existing };
+export function planNftTransaction(model: IpvsTable, base: NftBase, accepted: readonly Change[]): NftTransaction {
+  const unchanged = { script: '', after: { chains: base.chains, sets: base.sets, maps: base.maps } };
   if (accepted.length === 0) return unchanged;
-  if (model.services.size === 0) return existing.chains.length > 0 ? nftDeleteTableTransaction() : unchanged;
-  if (existing.chains.length > 0 && accepted.every((c) => DEST_OPS.has(c.op))) {
-    const touched = new Set(accepted.map((c) => ('dest' in c ? serviceKey(c.service) : '')));
-    return nftServicesTransaction(model, existing, touched);
+  if (model.services.size === 0) return base.chains.length > 0 ? nftDeleteTableTransaction() : unchanged;
+  const layoutOk = base.chains.length > 0 && DISPATCH_MAP_NAMES.every((m) => base.maps.includes(m));
+  if (!layoutOk || base.inconsistencies.length > 0) return nftTableTransaction(model, base);
+  const touched = new Set<string>();
+  for (const c of accepted) {
+    const k = changedService(c);
+    if (k !== undefined) touched.add(k);
   }
-  return nftTableTransaction(model, existing);
+  return nftServicesTransaction(model, base.table, base, touched);
 }

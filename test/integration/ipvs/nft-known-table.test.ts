@@ -39,7 +39,7 @@ test('nft: reads only at start, on the drift timer, after a failure and on stop;
     const ns = await lab.addNs('known');
     const run = processRunner(['ip', 'netns', 'exec', ns]);
     let lists = 0;
-    const counted: CommandRunner = (cmd, args, stdin) => { if (args.includes('list')) lists++; return run(cmd, args, stdin); };
+    const counted: CommandRunner = (cmd, args, stdin) => { if (args.includes('list') && args.includes('table')) lists++; return run(cmd, args, stdin); };
     const probe = new NftBackend({ run });
     const nft = (...args: string[]) => lab.exec(ns, 'nft', args);
 

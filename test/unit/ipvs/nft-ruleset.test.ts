@@ -35,13 +35,19 @@ test('exact nft transaction for a wrr service with persistence and an IPv6 sh-po
   const d6 = destChain(v6, '[2001:db8::2]:443');
   const p1 = persistSet(t.services.get(v4)!, '10.1.0.1:8080');
   const p2 = persistSet(t.services.get(v4)!, '10.1.0.2:8080');
-  const tx = nftTableTransaction(t, { chains: ['prerouting', 'output', 'services', s4, 'svc_gone'], sets: [p1!, 'p_gone'] });
+  const tx = nftTableTransaction(t, { chains: ['prerouting', 'output', 'services', s4, 'svc_gone'], sets: [p1!, 'p_gone'], maps: [] });
   const out = tx.script;
   assert.equal(out, [
     'add table inet kats',
     'add chain inet kats prerouting { type nat hook prerouting priority dstnat; policy accept; }',
     'add chain inet kats output { type nat hook output priority -100; policy accept; }',
     'add chain inet kats services',
+    'add map inet kats fwm { type nf_proto . mark : verdict; }',
+    'add map inet kats svc4 { type ipv4_addr . inet_proto . inet_service : verdict; }',
+    'add map inet kats svc6 { type ipv6_addr . inet_proto . inet_service : verdict; }',
+    'flush map inet kats fwm',
+    'flush map inet kats svc4',
+    'flush map inet kats svc6',
     'flush chain inet kats prerouting',
     'flush chain inet kats output',
     'flush chain inet kats services',
@@ -51,8 +57,12 @@ test('exact nft transaction for a wrr service with persistence and an IPv6 sh-po
     'delete set inet kats p_gone',
     'add rule inet kats prerouting jump services',
     'add rule inet kats output jump services',
+    'add rule inet kats services meta mark != 0 meta nfproto . meta mark vmap @fwm',
+    'add rule inet kats services ip daddr . meta l4proto . th dport vmap @svc4',
+    'add rule inet kats services ip6 daddr . meta l4proto . th dport vmap @svc6',
     // sorted by service key: "-t 192…" < "-t [2001…"
     `add chain inet kats ${s4}`,
+    `add rule inet kats ${s4} continue comment "-A -t 192.0.2.10:80 -s wrr -p 300 -M 255.255.255.0"`,
     `add chain inet kats ${d1}`,
     `add set inet kats ${p1} { type ipv4_addr; flags dynamic,timeout; timeout 300s; }`,
     `add rule inet kats ${d1} meta l4proto tcp update @${p1} { ip saddr & 255.255.255.0 } dnat ip to 10.1.0.1:8080 comment "-a -t 192.0.2.10:80 -r 10.1.0.1:8080 -m -w 3"`,
@@ -62,12 +72,13 @@ test('exact nft transaction for a wrr service with persistence and an IPv6 sh-po
     `add rule inet kats ${s4} meta l4proto tcp ip saddr & 255.255.255.0 @${p1} update @${p1} { ip saddr & 255.255.255.0 } dnat ip to 10.1.0.1:8080`,
     `add rule inet kats ${s4} meta l4proto tcp ip saddr & 255.255.255.0 @${p2} update @${p2} { ip saddr & 255.255.255.0 } dnat ip to 10.1.0.2:8080`,
     `add rule inet kats ${s4} meta l4proto tcp numgen inc mod 1 vmap { 0 : jump ${d1} }`,
-    `add rule inet kats services ip daddr 192.0.2.10 meta l4proto tcp th dport 80 jump ${s4} comment "-A -t 192.0.2.10:80 -s wrr -p 300 -M 255.255.255.0"`,
+    `add element inet kats svc4 { 192.0.2.10 . tcp . 80 : jump ${s4} }`,
     `add chain inet kats ${s6}`,
+    `add rule inet kats ${s6} continue comment "-A -t [2001:db8::10]:443 -s sh -b sh-port"`,
     `add chain inet kats ${d6}`,
     `add rule inet kats ${d6} meta l4proto tcp dnat ip6 to [2001:db8::2]:443 comment "-a -t [2001:db8::10]:443 -r [2001:db8::2]:443 -m -w 1"`,
     `add rule inet kats ${s6} meta l4proto tcp jhash ip6 saddr . th sport mod 1 seed 0x0 vmap { 0 : jump ${d6} }`,
-    `add rule inet kats services ip6 daddr 2001:db8::10 meta l4proto tcp th dport 443 jump ${s6} comment "-A -t [2001:db8::10]:443 -s sh -b sh-port"`,
+    `add element inet kats svc6 { 2001:db8::10 . tcp . 443 : jump ${s6} }`,
     '',
   ].join('\n'));
   assert.deepEqual(nftObjects(t).sets, [p1, p2]);
