@@ -5,7 +5,9 @@
 // (parse, then both children) and as the caller sees it, and the VRRP transitions seen meanwhile
 // (target: under 1 s, zero transitions). Nothing polls the daemon during a reload: a 5,000-server
 // status snapshot every few ms would slow down what is being measured.
-//   node dist/bench/reload.js [--vs N] [--runs N] [--backend dry-run|nft]
+//   node dist/bench/reload.js [--vs N] [--runs N] [--backend dry-run|nft] [--change weight|vs]
+// --change vs: each reload adds a virtual server (odd runs) or removes it again (even runs)
+// instead of changing a weight — with nft, one service's chains and one dispatch-map element.
 // The default backend is dry-run, which measures ka-ts's own work (parse once, both children
 // apply the difference); nft adds the kernel transaction (one service's chains for a weight
 // change). For nft each reload also prints the reconciler's own line (whether it listed the table,
@@ -26,6 +28,13 @@ function arg(name: string, dflt: number): number {
 function backendArg(): string {
   const i = process.argv.indexOf('--backend');
   return i >= 0 ? String(process.argv[i + 1]) : 'dry-run';
+}
+
+function changeArg(): 'weight' | 'vs' {
+  const i = process.argv.indexOf('--change');
+  const v = i >= 0 ? String(process.argv[i + 1]) : 'weight';
+  if (v !== 'weight' && v !== 'vs') throw new Error(`--change weight|vs, not ${v}`);
+  return v;
 }
 
 function conf(vsCount: number, changedWeight: number): string {
@@ -72,8 +81,9 @@ async function main(): Promise<number> {
     if (backend === 'nft') await waitFor(async () => (d!.log.some((l) => /ipvs: (pass:|-A )/.test(l)) ? true : undefined), 600_000);
     else await waitFor(async () => ((await status(ns, d!)) as unknown as { virtualServers: unknown[] }).virtualServers.length === vsCount, 60_000);
     const transitionsBefore = d.notifications().length;
+    const change = changeArg();
     for (let i = 1; i <= runs; i++) {
-      d.rewriteConf(conf(vsCount, 1 + i));
+      d.rewriteConf(change === 'vs' ? conf(vsCount + (i % 2), 1) : conf(vsCount, 1 + i));
       const applied = (): number => d!.log.filter((l) => l.includes('reload (control socket) applied')).length;
       const before = applied();
       const start = performance.now();
@@ -90,7 +100,8 @@ async function main(): Promise<number> {
       const st = await status(ns, d);
       const line = d.log.filter((l) => l.includes('reload (control socket) applied')).at(-1) ?? '';
       const parts = /\((parse .*)\)/.exec(line)?.[1] ?? '';
-      process.stdout.write(`reload ${i}: applied in ${st.reloads.last?.durationMs.toFixed(0)} ms (daemon: ${parts}), ${outside.toFixed(0)} ms ${cli}; failed reloads ${st.reloads.failed}\n`);
+      const what = change === 'weight' ? 'one weight changed' : i % 2 ? 'one virtual server added' : 'one virtual server removed';
+      process.stdout.write(`reload ${i} (${what}): applied in ${st.reloads.last?.durationMs.toFixed(0)} ms (daemon: ${parts}), ${outside.toFixed(0)} ms ${cli}; failed reloads ${st.reloads.failed}\n`);
       // The checker's line for this reload's pass (JSON or pretty log: the message ends at `"` or ` {`).
       const pass = /ipvs: pass: (.*?)(?:"| \{|$)/.exec(d.log.filter((l) => l.includes('ipvs: pass:')).at(-1) ?? '')?.[1];
       if (pass) process.stdout.write(`  ipvs: ${pass}\n`);
