@@ -18,6 +18,8 @@ import { killRunningScripts } from './probes/misc.js';
 export interface CheckerServiceOptions {
   /** Probes in flight at most (default 256). */
   maxConcurrent?: number;
+  /** Checks due within this many ms of a wake-up start with it (default 4; see CheckScheduler). */
+  coalesceMs?: number;
   /** keepalived's BOOTSTRAP_DELAY before the first checks: 1 s. */
   bootstrapDelayMs?: number;
   /** ± fraction of delay_loop added at random to each rescheduling so checks never fall into lockstep. */
@@ -135,7 +137,7 @@ export class CheckerService extends EventEmitter {
       ? (spec, weight, done) => { scripted(spec, weight).then(done, (err: unknown) => done(failResult(0, `internal probe error: ${String(err)}`))); }
       : startProbe;
     this.rsInitNotifies = opts.rsInitNotifies ?? false;
-    this.scheduler = new CheckScheduler(this.clock, opts.timers ?? systemTimers, opts.maxConcurrent ?? 256, (job) => this.runJob(job));
+    this.scheduler = new CheckScheduler(this.clock, opts.timers ?? systemTimers, opts.maxConcurrent ?? 256, (job) => this.runJob(job), opts.coalesceMs ?? 4);
   }
 
   /** Builds the state machines, emits the start-up events (alpha, initial quorum) and schedules every checker. */

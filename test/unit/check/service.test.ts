@@ -223,3 +223,15 @@ test('scheduler: thousands of jobs that finish at once do not recurse once per j
   assert.equal(runs, 50_000);
   sched.stop();
 });
+
+test('scheduler: a wake-up also starts the jobs due within coalesceMs after it, in due order', async () => {
+  const clock = new FakeClock();
+  const ran: Array<[string, number]> = [];
+  const jobs = [10, 11, 12, 14, 16, 20].map((due) => ({ name: `d${due}`, due0: due, ...schedulerSlot() }));
+  const sched = new CheckScheduler<(typeof jobs)[number]>(clock, clock, 100, (job) => { ran.push([job.name, clock.now()]); sched.finished(job); }, 5);
+  for (const j of [...jobs].reverse()) sched.schedule(j, j.due0);
+  await clock.advance(30, 1);
+  // 10 wakes it and takes 11, 12 and 14 along (≤ 15); 16 wakes it again and takes 20 (≤ 21).
+  assert.deepEqual(ran, [['d10', 10], ['d11', 10], ['d12', 10], ['d14', 10], ['d16', 16], ['d20', 16]]);
+  sched.stop();
+});
