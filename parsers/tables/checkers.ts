@@ -57,6 +57,14 @@ const nbGetRetry = <T extends CheckerCommon>(): KeywordSpec<T> => ({
   render: () => [],
 });
 
+/** The PCRE2 option names keepalived's regex_options takes (check_http.c regex_options[]). */
+export const REGEX_OPTIONS = [
+  'allow_empty_class', 'alt_bsux', 'auto_callout', 'caseless', 'dollar_endonly', 'dotall', 'dupnames', 'extended',
+  'firstline', 'match_unset_backref', 'multiline', 'never_ucp', 'never_utf', 'no_auto_capture', 'no_auto_possess',
+  'no_dotstar_anchor', 'no_start_optimize', 'ucp', 'ungreedy', 'utf', 'never_backslash_c', 'alt_circumflex',
+  'alt_verbnames', 'use_offset_limit',
+];
+
 function parseUrl(ctx: ParseCtx, stmt: Stmt, loc: SourceLoc): HttpUrl | undefined {
   const url: HttpUrl = { path: '', statusCode: [], loc };
   let hasPath = false;
@@ -81,7 +89,25 @@ function parseUrl(ctx: ParseCtx, stmt: Stmt, loc: SourceLoc): HttpUrl | undefine
       }
     } else if (k === 'virtualhost') { if (!needArgs(ctx, c, 1)) return undefined; url.virtualhost = c.args[0]!.text; }
     else if (k === 'regex') { if (!needArgs(ctx, c, 1)) return undefined; url.regex = c.args.map((a) => a.text).join(' '); }
-    else if (['regex_no_match', 'regex_options', 'regex_stack', 'regex_min_offset', 'regex_max_offset'].includes(k)) continue;
+    else if (k === 'regex_no_match') url.regexNoMatch = true;
+    else if (k === 'regex_options') {
+      if (!needArgs(ctx, c, 1)) return undefined;
+      for (const a of c.args) {
+        // keepalived: "Unknown regex option" is a configuration error and the option is skipped.
+        if (REGEX_OPTIONS.includes(a.text)) (url.regexOptions ??= []).push(a.text);
+        else ctx.sink.warning('regex-option', `unknown regex option '${a.text}' - ignored`, a.loc);
+      }
+    } else if (k === 'regex_min_offset' || k === 'regex_max_offset') {
+      if (!needArgs(ctx, c, 1)) return undefined;
+      const n = parseNumber(ctx, c.args[0]!, 0, 0xffffffff, true, k);
+      if (n !== undefined && k === 'regex_min_offset') url.regexMinOffset = n;
+      else if (n !== undefined) url.regexMaxOffset = n;
+    } else if (k === 'regex_stack') {
+      if (!needArgs(ctx, c, 2)) return undefined;
+      const a = parseNumber(ctx, c.args[0]!, 0, 0xffffffff, true, 'regex_stack start');
+      const b = parseNumber(ctx, c.args[1]!, 0, 0xffffffff, true, 'regex_stack max');
+      if (a !== undefined && b !== undefined) url.regexStack = [a, b];
+    }
     else ctx.sink.warning('unknown-keyword', `unknown keyword '${k}' in url block`, c.keyword.loc);
   }
   if (!hasPath) {
@@ -97,6 +123,11 @@ function renderUrl(u: HttpUrl) {
   if (u.statusCode.length) kids.push(line('status_code', ...u.statusCode.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`))));
   if (u.virtualhost !== undefined) kids.push(line('virtualhost', u.virtualhost));
   if (u.regex !== undefined) kids.push(line('regex', u.regex));
+  if (u.regexNoMatch) kids.push(line('regex_no_match'));
+  if (u.regexOptions?.length) kids.push(line('regex_options', ...u.regexOptions));
+  if (u.regexMinOffset !== undefined) kids.push(line('regex_min_offset', u.regexMinOffset));
+  if (u.regexMaxOffset !== undefined) kids.push(line('regex_max_offset', u.regexMaxOffset));
+  if (u.regexStack) kids.push(line('regex_stack', ...u.regexStack));
   return { words: ['url'], children: kids };
 }
 

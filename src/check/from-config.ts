@@ -5,7 +5,8 @@
 
 import net from 'node:net';
 import type { Checker, KeepalivedConfig, RealServer, ScriptUser, SourceLoc, VirtualServer, VirtualServerGroup } from '../config/model.js';
-import type { CheckerSpec, ConnectSpec, DnsQueryType, ProbeSpec, RealServerSpec, VirtualServerSpec } from './spec.js';
+import type { CheckerSpec, ConnectSpec, DnsQueryType, HttpUrlSpec, ProbeSpec, RealServerSpec, VirtualServerSpec } from './spec.js';
+import { bodyRegex } from './body-regex.js';
 import { resolveTiming, type TimingLayer } from './defaults.js';
 import { HexStringError, parseKeepalivedHex } from './probes/hex-string.js';
 
@@ -66,7 +67,18 @@ function probeFor(c: Checker, connect: ConnectSpec, vs: VirtualServer, delayLoop
     case 'HTTP_GET':
     case 'SSL_GET': {
       if (!c.urls.length) return bad('no url block');
-      const spec: ProbeSpec = { type: c.type, connect, urls: c.urls.map((u) => ({ path: u.path, statusCodes: u.statusCode, ...(u.digest ? { digest: u.digest.toLowerCase() } : {}), ...(u.virtualhost ? { virtualhost: u.virtualhost } : {}) })) };
+      const urls: HttpUrlSpec[] = [];
+      for (const u of c.urls) {
+        const url: HttpUrlSpec = { path: u.path, statusCodes: u.statusCode, ...(u.digest ? { digest: u.digest.toLowerCase() } : {}), ...(u.virtualhost ? { virtualhost: u.virtualhost } : {}) };
+        if (u.regex !== undefined) {
+          // Options JavaScript has no equivalent for are reported by the config check (validate.ts).
+          const r = bodyRegex({ ...u, regex: u.regex });
+          if (!r.spec) return bad(`url ${u.path}: regex ${JSON.stringify(u.regex)} is not a JavaScript regular expression (${r.error})`);
+          url.regex = r.spec;
+        }
+        urls.push(url);
+      }
+      const spec: ProbeSpec = { type: c.type, connect, urls };
       const vhost = c.virtualhost ?? vs.virtualhost;
       if (vhost) spec.virtualhost = vhost;
       if (c.enableSni) spec.enableSni = true;

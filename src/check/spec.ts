@@ -16,6 +16,8 @@ export interface ConnectSpec {
   timeoutMs: number;
 }
 
+import type { BodyRegexSpec } from './body-regex.js';
+
 export interface HttpUrlSpec {
   path: string;
   /** Lower-case hex MD5 of the body, as keepalived's genhash prints it. */
@@ -24,6 +26,8 @@ export interface HttpUrlSpec {
   statusCodes: Array<[number, number]>;
   /** Host header / SNI name; falls back to the checker's, then the real server's virtualhost. */
   virtualhost?: string;
+  /** regex: the body must match (or with regex_no_match must not); checked after status and digest. */
+  regex?: BodyRegexSpec;
 }
 
 export interface TcpCheckSpec { type: 'TCP_CHECK'; connect: ConnectSpec }

@@ -361,7 +361,16 @@ export interface HttpUrl {
   /** Inclusive ranges; empty = any 2xx (keepalived's default). */
   statusCode: Array<[number, number]>;
   virtualhost?: string;
+  /** regex (PCRE2 in keepalived): the body must match it (or, with regexNoMatch, must not). */
   regex?: string;
+  regexNoMatch?: boolean;
+  /** regex_options: PCRE2 option names (caseless, multiline, dotall, utf, ...). */
+  regexOptions?: string[];
+  /** regex_min_offset / regex_max_offset: where in the body a match may start (bytes). */
+  regexMinOffset?: number;
+  regexMaxOffset?: number;
+  /** regex_stack START MAX (PCRE2 JIT stack sizes). */
+  regexStack?: [number, number];
   loc: SourceLoc;
 }
 

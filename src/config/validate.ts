@@ -5,7 +5,8 @@
 // from the model, as keepalived removes them, so consumers see what keepalived would run.
 import type { DiagnosticSink } from '../../parsers/diagnostics.js';
 import { vsName } from '../../parsers/tables/lvs.js';
-import type { KeepalivedConfig, TrackRef, VrrpInstance } from './model.js';
+import type { KeepalivedConfig, RealServer, SourceLoc, TrackRef, VrrpInstance } from './model.js';
+import { bodyRegex } from '../check/body-regex.js';
 
 function checkTrackRefs(sink: DiagnosticSink, owner: string, refs: TrackRef[], known: Set<string>, kind: string): TrackRef[] {
   return refs.filter((r) => {
@@ -115,10 +116,36 @@ function checkSyncGroups(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
   });
 }
 
+/**
+ * Checker settings keepalived honours and ka-ts does not (or not exactly): said once per place,
+ * as warnings that leave keepalived's exit code alone, so `-t` and the daemon's start-up log both
+ * tell the operator what their checks will not do.
+ */
+function checkerNotes(sink: DiagnosticSink, rs: RealServer): void {
+  const note = (message: string, loc: SourceLoc): void => sink.warning('not-implemented', `${message} (ka-ts)`, loc, 0);
+  for (const kind of ['FILE_CHECK', 'BFD_CHECK']) {
+    if (rs.extra[kind]?.length) note(`real_server ${rs.address} ${rs.port}: ${kind} is not implemented - accepted and ignored`, rs.loc);
+  }
+  for (const c of rs.checkers) {
+    if (c.bindIf !== undefined) note(`${c.type}: bind_if ${c.bindIf} is not implemented - the check is not bound to the interface`, c.loc);
+    if (c.fwmark !== undefined) note(`${c.type}: fwmark ${c.fwmark} is not implemented - the check's packets are not marked`, c.loc);
+    if (c.type !== 'HTTP_GET' && c.type !== 'SSL_GET') continue;
+    if (c.httpProtocol !== undefined && c.httpProtocol !== '1.1') note(`${c.type}: http_protocol ${c.httpProtocol} - ka-ts always sends HTTP/1.1 requests with Connection: close (http_protocol 1.1)`, c.loc);
+    for (const u of c.urls) {
+      if (u.regex === undefined) continue;
+      const r = bodyRegex({ ...u, regex: u.regex });
+      if (r.error) note(`url ${u.path}: regex ${JSON.stringify(u.regex)} is not a JavaScript regular expression (${r.error}) - this checker is not run`, u.loc);
+      for (const o of r.ignoredOptions) note(`url ${u.path}: regex_options ${o} has no JavaScript equivalent - ignored`, u.loc);
+      if (u.regexOptions?.includes('utf') && (u.regexMinOffset !== undefined || u.regexMaxOffset !== undefined)) note(`url ${u.path}: with regex_options utf, regex_min_offset / regex_max_offset count characters, not bytes`, u.loc);
+    }
+  }
+}
+
 function checkVirtualServers(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
   const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
   cfg.virtualServers = cfg.virtualServers.filter((vs) => {
     for (const rs of vs.realServers) {
+      checkerNotes(sink, rs);
       rs.checkers = rs.checkers.filter((c) => {
         if ((c.type === 'HTTP_GET' || c.type === 'SSL_GET') && c.urls.length === 0) {
           // keepalived 2.2.7 crashes (SIGSEGV) on this in its config test; ka-ts reports it.

@@ -12,6 +12,7 @@ import got, { type OptionsInit, type Response } from 'got';
 import type { HttpCheckSpec, HttpUrlSpec } from '../spec.js';
 import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
 import { formatStatusRanges, statusAccepted } from './status-codes.js';
+import { bodyMatches } from '../body-regex.js';
 
 const httpAgent = new http.Agent({ keepAlive: false });
 const httpsAgent = new https.Agent({ keepAlive: false });
@@ -61,6 +62,10 @@ async function fetchOne(spec: HttpCheckSpec, url: HttpUrlSpec): Promise<string |
   if (url.digest) {
     const got_ = md5Hex(res.rawBody);
     if (got_ !== url.digest.toLowerCase()) return `${url.path}: digest ${got_} != ${url.digest.toLowerCase()}`;
+  }
+  // Last, as keepalived's http_handle_response: status, digest, then the regex.
+  if (url.regex && bodyMatches(url.regex, res.rawBody) === url.regex.noMatch) {
+    return `${url.path}: body ${url.regex.noMatch ? 'matches' : 'does not match'} regex ${JSON.stringify(url.regex.source)}`;
   }
   return undefined;
 }

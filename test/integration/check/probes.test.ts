@@ -11,6 +11,7 @@ import { probeTcp, probeTcpHandle, probeTcpNative, probeTcpSocket } from '../../
 import { tcpHandleAvailable } from '../../../src/check/probes/tcp-handle.js';
 import { tcpNativeAvailable, tcpNativeIdleSockets, tcpNativeInFlight } from '../../../src/check/probes/tcp-native.js';
 import { probeHttp } from '../../../src/check/probes/http.js';
+import { bodyRegex, type BodyRegexInput } from '../../../src/check/body-regex.js';
 import { probeUdp } from '../../../src/check/probes/udp.js';
 import { probeDns } from '../../../src/check/probes/dns.js';
 import { probeSmtp } from '../../../src/check/probes/smtp.js';
@@ -146,6 +147,23 @@ describe('HTTP_GET / SSL_GET', () => {
     assert.match(bad.reason, /digest/);
     const two = await probeHttp(spec(h.port, [{ path: '/ok', statusCodes: [] }, { path: '/unavailable', statusCodes: [] }]));
     assert.equal(two.ok, false);
+  });
+
+  test('url regex on the body, after status and digest: match, regex_no_match, caseless, min and max offsets', async () => {
+    // /ok answers "hello". Each case goes through bodyRegex() as the config does.
+    const withRegex = (path: string, regex: string, more: Omit<BodyRegexInput, 'regex'> = {}) =>
+      probeHttp(spec(h.port, [{ path, statusCodes: [], regex: bodyRegex({ regex, ...more }).spec! }]));
+    const verdict = async (...a: Parameters<typeof withRegex>) => { const r = await withRegex(...a); return [r.ok, r.reason]; };
+    assert.deepEqual(await verdict('/ok', 'el+o$'), [true, 'all urls passed']);
+    assert.deepEqual(await verdict('/ok', '^HEL'), [false, '/ok: body does not match regex "^HEL"']);
+    assert.deepEqual(await verdict('/ok', '^HEL', { regexOptions: ['caseless'] }), [true, 'all urls passed']);
+    assert.deepEqual(await verdict('/ok', 'maintenance', { regexNoMatch: true }), [true, 'all urls passed']);
+    assert.deepEqual(await verdict('/ok', 'ell', { regexNoMatch: true }), [false, '/ok: body matches regex "ell"']);
+    assert.deepEqual(await verdict('/ok', 'el', { regexMinOffset: 2 }), [false, '/ok: body does not match regex "el"']);
+    assert.deepEqual(await verdict('/ok', 'll', { regexMinOffset: 2 }), [true, 'all urls passed']);
+    assert.deepEqual(await verdict('/ok', 'ell', { regexMaxOffset: 0 }), [false, '/ok: body does not match regex "ell"']);
+    assert.deepEqual(await verdict('/ok', 'ell', { regexMaxOffset: 1 }), [true, 'all urls passed']);
+    assert.deepEqual(await verdict('/unavailable', '.*'), [false, '/unavailable: status 503 not in 200-299'], 'the status is judged first');
   });
 
   test('virtualhost sets the Host header; connect_ip/port and bindto are used', async () => {
