@@ -59,6 +59,9 @@ test('config: regex keywords are read and the checker gets them; settings ka-ts 
     FILE_CHECK {
       track_file f1
     }
+    PING_CHECK {
+      bindto 10.9.9.9
+    }
   }
 }
 `);
@@ -71,10 +74,11 @@ test('config: regex keywords are read and the checker gets them; settings ka-ts 
       '6: HTTP_GET: http_protocol 1.0 - ka-ts always sends HTTP/1.1 requests with Connection: close (http_protocol 1.1) (ka-ts)',
       '7: url /health: regex_options extended has no JavaScript equivalent - ignored (ka-ts)',
       '15: url /bad: regex "(?<n>a)(?<n>b)" is not a JavaScript regular expression (…) - this checker is not run (ka-ts)',
+      '25: PING_CHECK: bindto 10.9.9.9 is not implemented - the echo request leaves from the route\'s source address (ka-ts)',
     ]);
     const rs = r.model!.virtualServers[0]!.realServers[0]!;
     const { specs, diagnostics } = checkerSpecsFromConfig({ ...r.model!, virtualServers: [{ ...r.model!.virtualServers[0]!, realServers: [rs] }] });
-    assert.equal(specs[0]!.realServers[0]!.checkers.length, 0, 'the checker with a regex JavaScript cannot compile is not run');
+    assert.deepEqual(specs[0]!.realServers[0]!.checkers.map((c) => c.probe.type), ['PING_CHECK'], 'the checker with a regex JavaScript cannot compile is not run');
     assert.match(diagnostics[0]!.message, /regex .* is not a JavaScript regular expression/);
     // Without the bad url the checker runs with the first url's regex.
     const http = rs.checkers[0]!;
