@@ -71,6 +71,8 @@ export interface CheckerCounters {
   probesFailed: number;
   skippedSuspended: number;
   events: number;
+  /** Results whose handling threw (a bug, reported through the 'internal-error' event). */
+  internalErrors: number;
   scheduler: SchedulerStats;
 }
 
@@ -124,7 +126,7 @@ export class CheckerService extends EventEmitter {
   private readonly startProbe: (spec: CheckerSpec['probe'], configuredWeight: number, done: ProbeDone) => void;
   private running = false;
   private readonly rsInitNotifies: boolean;
-  private readonly count = { probes: 0, probesOk: 0, probesFailed: 0, skippedSuspended: 0, events: 0 };
+  private readonly count = { probes: 0, probesOk: 0, probesFailed: 0, skippedSuspended: 0, events: 0, internalErrors: 0 };
 
   constructor(private specs: VirtualServerSpec[], opts: CheckerServiceOptions = {}) {
     super();
@@ -181,6 +183,11 @@ export class CheckerService extends EventEmitter {
   private readonly onProbeDone = (job: CheckJob, result: ProbeResult): void => {
     try {
       if (this.running && !job.cancelled) this.applyResult(job, result); // else stopped or reloaded away meanwhile
+    } catch (err) {
+      // A listener that throws must not stop the other checks (the native prober delivers many
+      // results in one call) nor take the checker process down: counted and reported.
+      this.count.internalErrors += 1;
+      this.emit('internal-error', err, job.id.replaceAll('\u0000', ' '));
     } finally {
       this.scheduler.finished(job);
     }
@@ -196,9 +203,10 @@ export class CheckerService extends EventEmitter {
     job.lastWallMs = Date.now(); // formatted only when status() is asked for
     const out = job.vs.onCheckerResult(job.rs, job.ck, result);
     job.retrying = out.retrying;
-    if (out.events.length) this.emitAll(out.events);
+    // Rescheduled before the events go out, so a listener that throws cannot stop this checker.
     const delay = out.retrying ? out.delayMs : out.delayMs * (1 + this.jitter * (2 * this.random() - 1));
     this.scheduler.schedule(job, delay);
+    if (out.events.length) this.emitAll(out.events);
   }
 
   /** Emits each event ('event'), then the new PoolView of every virtual server they touched ('pool'). */

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     }
   });
   service.on('pool', () => schedule());
+  service.on('internal-error', (err: unknown, checker: string) => log.error({ err, checker }, `checker ${checker}: handling its result failed: ${String((err as Error)?.message ?? err)}`));
 
   // On failure localAddresses() gives undefined: the previous view is kept, so one failed `ip`
   // call never suspends every ha_suspend virtual server.

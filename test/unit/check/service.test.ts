@@ -235,3 +235,23 @@ test('scheduler: a wake-up also starts the jobs due within coalesceMs after it, 
   assert.deepEqual(ran, [['d10', 10], ['d11', 10], ['d12', 10], ['d14', 10], ['d16', 16], ['d20', 16]]);
   sched.stop();
 });
+
+test('a listener that throws is counted and reported; the checks go on', async () => {
+  const clock = new FakeClock();
+  const s = scripted(clock);
+  const svc = new CheckerService([vs({ realServers: [rs('10.1.0.1', 80), rs('10.1.0.2', 81)] })], { clock, timers: clock, probe: s.probe, bootstrapDelayMs: 0, jitterFraction: 0 });
+  const reported: string[] = [];
+  svc.on('internal-error', (_err: unknown, checker: string) => reported.push(checker));
+  svc.start();
+  svc.on('event', () => { throw new Error('listener bug'); });
+  s.up.set(80, false);
+  s.up.set(81, false);
+  await clock.advance(100);
+  assert.equal(svc.counters().internalErrors, 2, 'both servers going down threw in the listener');
+  assert.equal(reported.length, 2);
+  const before = svc.counters().probes;
+  await clock.advance(10_000, 100);
+  assert.ok(svc.counters().probes > before, 'and both are still checked');
+  svc.removeAllListeners('event');
+  svc.stop();
+});
