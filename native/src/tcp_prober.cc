@@ -13,7 +13,7 @@
 //
 // new TcpProber(onDone)             onDone(results: Int32Array) gets [id, errno, id, errno, ...]
 //                                   (errno 0 = connected) once per loop turn with completions
-// prober.start(id, address, port, timeoutMs, bindAddress, bindPort)
+// prober.start(id, address, port, timeoutMs, bindAddress, bindPort, bindIf, fwmark)
 //                                   0 when the connect is under way (onDone reports it), or a
 //                                   positive errno when it failed at once (nothing is reported)
 // prober.close()                    closes every socket and both handles; idempotent
@@ -101,21 +101,25 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (epfd_ < 0) throw Napi::Error::New(env, "TcpProber is closed");
   if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() || !info[3].IsNumber())
-    throw Napi::TypeError::New(env, "start(id, address, port, timeoutMs, bindAddress?, bindPort?) expected");
+    throw Napi::TypeError::New(env, "start(id, address, port, timeoutMs, bindAddress?, bindPort?, bindIf?, fwmark?) expected");
   int32_t id = info[0].As<Napi::Number>().Int32Value();
   std::string address = info[1].As<Napi::String>().Utf8Value();
   int port = info[2].As<Napi::Number>().Int32Value();
   double timeoutMs = info[3].As<Napi::Number>().DoubleValue();
   std::string bindAddress = info.Length() > 4 && info[4].IsString() ? info[4].As<Napi::String>().Utf8Value() : "";
   int bindPort = info.Length() > 5 && info[5].IsNumber() ? info[5].As<Napi::Number>().Int32Value() : 0;
+  std::string bindIf = info.Length() > 6 && info[6].IsString() ? info[6].As<Napi::String>().Utf8Value() : "";
+  uint32_t mark = info.Length() > 7 && info[7].IsNumber() ? info[7].As<Napi::Number>().Uint32Value() : 0;
   if (inFlight_.count(id) != 0) throw Napi::Error::New(env, "check id " + std::to_string(id) + " is already in flight");
 
   sockaddr_storage dst;
   socklen_t dstLen = ToSockaddr(address, port, &dst);
   if (dstLen == 0) throw Napi::TypeError::New(env, "not an IP address: " + address);
   const bool bound = !bindAddress.empty() || bindPort != 0;
+  // A socket with its own device or mark is never shared through the idle pool.
+  const bool poolable = !bound && bindIf.empty() && mark == 0;
   std::vector<int>& pool = IdlePool(dst.ss_family);
-  const bool reused = !bound && !pool.empty();
+  const bool reused = poolable && !pool.empty();
   int fd;
   if (reused) {
     fd = pool.back();
@@ -125,6 +129,18 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
     if (fd < 0) return Napi::Number::New(env, errno);
     linger li = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &li, sizeof(li));
+  }
+  // keepalived's socket_bind_connect: fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) before the
+  // bind; either failing fails the check.
+  if (mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
+    int err = errno;
+    close(fd);
+    return Napi::Number::New(env, err);
+  }
+  if (!bindIf.empty() && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bindIf.c_str(), static_cast<socklen_t>(bindIf.size() + 1)) < 0) {
+    int err = errno;
+    close(fd);
+    return Napi::Number::New(env, err);
   }
   if (bound) {
     sockaddr_storage local;
@@ -156,7 +172,7 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, err);
   }
   uint64_t seq = nextSeq_++;
-  inFlight_[id] = Check{fd, seq, dst.ss_family, !bound};
+  inFlight_[id] = Check{fd, seq, dst.ss_family, poolable};
   // The loop's millisecond clock (the one setTimeout uses), refreshed: the cached value is from
   // the start of this loop turn, which may be long ago after a busy turn.
   uv_update_time(loop_);

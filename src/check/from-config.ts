@@ -123,6 +123,9 @@ function realServerSpec(vs: VirtualServer, rs: RealServer, opts: FromConfigOptio
     const connect: ConnectSpec = { host: c.connectIp ?? rs.address, port, timeoutMs: t.connectTimeoutMs };
     if (c.bindto) connect.bindTo = c.bindto;
     if (c.bindPort) connect.bindPort = c.bindPort;
+    // Only TCP_CHECK's native prober sets these; for the other types the config check says so.
+    if (c.type === 'TCP_CHECK' && c.bindIf !== undefined) connect.bindIf = c.bindIf;
+    if (c.type === 'TCP_CHECK' && c.fwmark) connect.fwmark = c.fwmark;
     const needsPort = c.type !== 'MISC_CHECK' && c.type !== 'PING_CHECK';
     if (needsPort && !port) { diag.push({ loc: c.loc, message: `${c.type}: no port to connect to (fwmark service: set connect_port) — checker not run` }); continue; }
     const probe = probeFor(c, connect, vs, t.delayLoopMs, opts, diag);

@@ -12,6 +12,10 @@ export interface ConnectSpec {
   bindTo?: string;
   /** Source port (bind_port). */
   bindPort?: number;
+  /** bind_if: the interface the check's socket is bound to (SO_BINDTODEVICE; TCP_CHECK only). */
+  bindIf?: string;
+  /** fwmark: the mark on the check's packets (SO_MARK; TCP_CHECK only). */
+  fwmark?: number;
   /** connect_timeout, default 5 s. */
   timeoutMs: number;
 }

@@ -127,8 +127,9 @@ function checkerNotes(sink: DiagnosticSink, rs: RealServer): void {
     if (rs.extra[kind]?.length) note(`real_server ${rs.address} ${rs.port}: ${kind} is not implemented - accepted and ignored`, rs.loc);
   }
   for (const c of rs.checkers) {
-    if (c.bindIf !== undefined) note(`${c.type}: bind_if ${c.bindIf} is not implemented - the check is not bound to the interface`, c.loc);
-    if (c.fwmark !== undefined) note(`${c.type}: fwmark ${c.fwmark} is not implemented - the check's packets are not marked`, c.loc);
+    // TCP_CHECK's native prober sets SO_BINDTODEVICE / SO_MARK; the other checkers' sockets come from libraries that cannot.
+    if (c.type !== 'TCP_CHECK' && c.bindIf !== undefined) note(`${c.type}: bind_if ${c.bindIf} is not implemented (TCP_CHECK only) - the check is not bound to the interface`, c.loc);
+    if (c.type !== 'TCP_CHECK' && c.fwmark) note(`${c.type}: fwmark ${c.fwmark} is not implemented (TCP_CHECK only) - the check's packets are not marked`, c.loc);
     if (c.type === 'PING_CHECK' && c.bindto !== undefined) note(`PING_CHECK: bindto ${c.bindto} is not implemented - the echo request leaves from the route's source address`, c.loc);
     if (c.type !== 'HTTP_GET' && c.type !== 'SSL_GET') continue;
     if (c.httpProtocol !== undefined && c.httpProtocol !== '1.1') note(`${c.type}: http_protocol ${c.httpProtocol} - ka-ts always sends HTTP/1.1 requests with Connection: close (http_protocol 1.1)`, c.loc);

@@ -90,7 +90,7 @@ export interface NativeTcpProber {
    * 0 when the connect is under way (onDone reports it: errno 0, a connect error, or ETIMEDOUT
    * after `timeoutMs`); a positive errno when it failed at once (nothing is reported then).
    */
-  start(id: number, address: string, port: number, timeoutMs: number, bindAddress?: string, bindPort?: number): number;
+  start(id: number, address: string, port: number, timeoutMs: number, bindAddress?: string, bindPort?: number, bindIf?: string, fwmark?: number): number;
   /** Idempotent. */
   close(): void;
   readonly inFlight: number;

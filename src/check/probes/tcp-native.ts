@@ -54,7 +54,7 @@ export function startTcpNative(c: ConnectSpec, done: TcpCheckDone): boolean {
   const id = freeSlots.pop() ?? slots.length;
   let errno: number;
   try {
-    errno = prober.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0);
+    errno = prober.start(id, c.host, c.port, c.timeoutMs, c.bindTo, c.bindPort ?? 0, c.bindIf, c.fwmark ?? 0);
   } catch {
     if (id === slots.length) slots.push(undefined); // keep the id numbering dense
     freeSlots.push(id);
@@ -77,10 +77,17 @@ export function startTcpNative(c: ConnectSpec, done: TcpCheckDone): boolean {
 export const tcpErrorOf = (errno: number): TcpConnectError =>
   errno === ETIMEDOUT ? new TcpConnectError('ETIMEDOUT', 'connect timeout') : errFromStatus(-errno, 'connect');
 
+/** bind_if and fwmark are socket options only the native prober sets: no other path may run such a check. */
+export const needsNativeProber = (c: ConnectSpec): boolean => c.bindIf !== undefined || (c.fwmark ?? 0) !== 0;
+
+export const nativeOnlyError = (): TcpConnectError => new TcpConnectError('EOPNOTSUPP', 'bind_if / fwmark need the native TCP prober, which cannot take this address');
+
 /** Promise form of startTcpNative; rejects with a TcpConnectError (code = errno name). */
 export function tcpConnectNative(c: ConnectSpec): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = startTcpNative(c, (errno) => { if (errno === 0) resolve(); else reject(tcpErrorOf(errno)); });
-    if (!started) tcpConnectOnce(c).then(resolve, reject);
+    if (started) return;
+    if (needsNativeProber(c)) reject(nativeOnlyError());
+    else tcpConnectOnce(c).then(resolve, reject);
   });
 }

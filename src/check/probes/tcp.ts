@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { ConnectSpec, TcpCheckSpec } from '../spec.js';
 import { elapsedSince, errorReason, failResult, okResult, type ProbeResult } from '../result.js';
 import { tcpConnectOnce, tcpHandleAvailable } from './tcp-handle.js';
-import { startTcpNative, tcpConnectNative, tcpErrorOf, tcpNativeAvailable } from './tcp-native.js';
+import { nativeOnlyError, needsNativeProber, startTcpNative, tcpConnectNative, tcpErrorOf, tcpNativeAvailable } from './tcp-native.js';
 
 /** Opens a TCP connection honouring bindto/bind_port and connect_timeout; resolves with the socket. */
 export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
@@ -29,6 +29,8 @@ export function connectTcp(c: ConnectSpec): Promise<net.Socket> {
  */
 export function probeTcp(spec: TcpCheckSpec): Promise<ProbeResult> {
   if (tcpNativeAvailable()) return probeWith(tcpConnectNative, spec);
+  // keepalived fails a check whose SO_MARK / SO_BINDTODEVICE cannot be set; so does ka-ts.
+  if (needsNativeProber(spec.connect)) return Promise.resolve(failResult(0, `${nativeOnlyError().message} (no native addon)`));
   if (tcpHandleAvailable()) return probeWith(tcpConnectOnce, spec);
   return probeTcpSocket(spec);
 }

@@ -70,7 +70,7 @@ test('config: regex keywords are read and the checker gets them; settings ka-ts 
     const notes = r.diagnostics.filter((d) => d.code === 'not-implemented').map((d) => `${d.loc?.line}: ${d.message}`);
     assert.deepEqual(notes.map((n) => n.replace(/\(Invalid regular expression.*Duplicate capture group name\)/, '(…)')), [
       '5: real_server 10.1.0.1 80: FILE_CHECK is not implemented - accepted and ignored (ka-ts)',
-      '6: HTTP_GET: bind_if eth0 is not implemented - the check is not bound to the interface (ka-ts)',
+      '6: HTTP_GET: bind_if eth0 is not implemented (TCP_CHECK only) - the check is not bound to the interface (ka-ts)',
       '6: HTTP_GET: http_protocol 1.0 - ka-ts always sends HTTP/1.1 requests with Connection: close (http_protocol 1.1) (ka-ts)',
       '7: url /health: regex_options extended has no JavaScript equivalent - ignored (ka-ts)',
       '15: url /bad: regex "(?<n>a)(?<n>b)" is not a JavaScript regular expression (…) - this checker is not run (ka-ts)',
