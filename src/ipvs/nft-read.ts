@@ -38,11 +38,6 @@ function vmapTargets(expr: unknown[]): string[] {
   return out;
 }
 
-function jumpTarget(expr: unknown[]): string | undefined {
-  for (const e of expr) if (isObj(e) && isObj(e.jump) && typeof e.jump.target === 'string') return e.jump.target;
-  return undefined;
-}
-
 function dnatOf(expr: unknown[]): { address: string; port: number } | undefined {
   for (const e of expr) {
     if (isObj(e) && isObj(e.dnat) && typeof e.dnat.addr === 'string') {
