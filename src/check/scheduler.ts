@@ -123,7 +123,6 @@ export class CheckScheduler<T extends SchedulerSlot> {
     };
   }
 
-  isRunning(job: T): boolean { return job.running; }
   isScheduled(job: T): boolean { return job.slot >= 0 && this.positionOf[job.slot]! >= 0; }
 
   stop(): void {
