@@ -130,47 +130,29 @@ Napi::Value TcpProber::Start(const Napi::CallbackInfo& info) {
     linger li = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &li, sizeof(li));
   }
+  // A step that fails ends the check at once: the socket is closed and its errno returned.
+  auto fail = [&](int err) {
+    close(fd);
+    return Napi::Number::New(env, err);
+  };
   // keepalived's socket_bind_connect: fwmark (SO_MARK) and bind_if (SO_BINDTODEVICE) before the
   // bind; either failing fails the check.
-  if (mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
-    int err = errno;
-    close(fd);
-    return Napi::Number::New(env, err);
-  }
-  if (!bindIf.empty() && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bindIf.c_str(), static_cast<socklen_t>(bindIf.size() + 1)) < 0) {
-    int err = errno;
-    close(fd);
-    return Napi::Number::New(env, err);
-  }
+  if (mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) return fail(errno);
+  if (!bindIf.empty() && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, bindIf.c_str(), static_cast<socklen_t>(bindIf.size() + 1)) < 0) return fail(errno);
   if (bound) {
     sockaddr_storage local;
     socklen_t localLen = ToSockaddr(bindAddress.empty() ? (dst.ss_family == AF_INET ? "0.0.0.0" : "::") : bindAddress, bindPort, &local);
-    if (localLen == 0 || local.ss_family != dst.ss_family) {
-      close(fd);
-      return Napi::Number::New(env, EAFNOSUPPORT);
-    }
-    if (bind(fd, reinterpret_cast<sockaddr*>(&local), localLen) < 0) {
-      int err = errno;
-      close(fd);
-      return Napi::Number::New(env, err);
-    }
+    if (localLen == 0 || local.ss_family != dst.ss_family) return fail(EAFNOSUPPORT);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&local), localLen) < 0) return fail(errno);
   }
-  if (connect(fd, reinterpret_cast<sockaddr*>(&dst), dstLen) < 0 && errno != EINPROGRESS) {
-    int err = errno;
-    close(fd);
-    return Napi::Number::New(env, err);
-  }
+  if (connect(fd, reinterpret_cast<sockaddr*>(&dst), dstLen) < 0 && errno != EINPROGRESS) return fail(errno);
   // Connected at once or under way: either way the socket becomes writable and OnReady reports it.
   // One-shot: a reused socket stays in the set between checks without reporting anything.
   epoll_event ev;
   std::memset(&ev, 0, sizeof(ev));
   ev.events = EPOLLOUT | EPOLLONESHOT;
   ev.data.u64 = (static_cast<uint64_t>(static_cast<uint32_t>(id)) << 32) | static_cast<uint32_t>(fd);
-  if (epoll_ctl(epfd_, reused ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0) {
-    int err = errno;
-    close(fd);
-    return Napi::Number::New(env, err);
-  }
+  if (epoll_ctl(epfd_, reused ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0) return fail(errno);
   uint64_t seq = nextSeq_++;
   inFlight_[id] = Check{fd, seq, dst.ss_family, poolable};
   // The loop's millisecond clock (the one setTimeout uses), refreshed: the cached value is from
