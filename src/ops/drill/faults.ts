@@ -25,7 +25,15 @@ export function makeFault(scenario: Scenario, state: LabState, d: LabDirectorSta
       return {
         describe: `SIGKILL every process of ${d.id} (${d.kind}) — a crash: no priority-0 advert, VIPs left behind`,
         prepare: async () => { pids = await directorPids(d); },
-        inject: async () => { for (const pid of pids) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } },
+        // Freeze first, children before the parent, then kill. A SIGKILLed parent makes the kernel
+        // send its children their parent-death signal (keepalived's children ask for SIGTERM), and a
+        // child that ran before its own SIGKILL landed would send a priority-0 advert: a clean stop,
+        // not a crash. A stopped process runs no code, and SIGKILL still ends it.
+        inject: async () => {
+          for (const sig of ['SIGSTOP', 'SIGKILL'] as const) {
+            for (const pid of [...pids].reverse()) try { process.kill(pid, sig); } catch { /* gone */ }
+          }
+        },
         restore: () => restartDirector(state, d, opts.vips),
       };
     case 'stop':
