@@ -10,7 +10,8 @@
         "src/unix_dgram.cc",
         "src/rt_signal.cc",
         "src/netns_guard.cc",
-        "src/tcp_prober.cc"
+        "src/tcp_prober.cc",
+        "src/proc_events.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

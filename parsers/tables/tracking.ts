@@ -72,33 +72,101 @@ export function newTrackProcess(name: string, loc: VrrpTrackProcess['loc']): Vrr
   return { name, weight: 0, weightReverse: false, quorum: 1, forkDelayMs: 0, terminateDelayMs: 0, fullCommand: false, loc };
 }
 
+// keepalived vrrp_tprocess_process_handler: parameters after the name switch to matching the
+// whole command line, exactly unless param_match said otherwise.
 const processSpec: KeywordSpec<VrrpTrackProcess> = {
   keyword: 'process',
   handle(ctx, stmt, t) {
     if (!needArgs(ctx, stmt, 1)) return;
+    if (t.process !== undefined) {
+      ctx.sink.warning('duplicate-keyword', `process already set for vrrp_track_process ${t.name} - ignoring ${stmt.args[0]!.text}`, stmt.args[0]!.loc);
+      return;
+    }
     t.process = stmt.args[0]!.text;
-    if (stmt.args.length > 1) t.param = stmt.args.slice(1).map((a) => a.text).join(' ');
+    if (stmt.args.length > 1) {
+      t.params = stmt.args.slice(1).map((a) => a.text);
+      t.paramMatch ??= 'exact';
+      t.fullCommand = true;
+    }
   },
-  render: (t) => (t.process === undefined ? [] : [line('process', t.process, ...(t.param !== undefined ? [t.param] : []))]),
+  render: (t) => (t.process === undefined ? [] : [line('process', t.process, ...(t.params ?? []))]),
+};
+
+const paramMatchSpec: KeywordSpec<VrrpTrackProcess> = {
+  keyword: 'param_match',
+  handle(ctx, stmt, t) {
+    const v = stmt.args[0]?.text ?? 'exact';
+    if (v !== 'exact' && v !== 'initial' && v !== 'partial') {
+      ctx.sink.warning('param-match', `Invalid param_match type ${v} - ignoring (initial|partial, or none for an exact match)`, stmt.args[0]!.loc);
+      return;
+    }
+    // Written without an argument it asks for an exact match (a process with no parameters).
+    t.paramMatch = v;
+    t.fullCommand = true;
+  },
+  render: (t) => {
+    // After `process NAME PARAMS...`, an exact match is implied and needs no line of its own.
+    if (t.paramMatch === undefined || (t.paramMatch === 'exact' && t.params !== undefined)) return [];
+    return [t.paramMatch === 'exact' ? line('param_match') : line('param_match', t.paramMatch)];
+  },
+};
+
+// quorum and quorum_max check each other as keepalived's handlers do, in the order written.
+const quorumSpec: KeywordSpec<VrrpTrackProcess> = {
+  keyword: 'quorum',
+  handle(ctx, stmt, t) {
+    if (!needArgs(ctx, stmt, 1)) return;
+    const n = parseNumber(ctx, stmt.args[0]!, 1, 65535, true, 'quorum');
+    if (n === undefined) return;
+    if (t.quorumMax !== undefined && n > t.quorumMax) {
+      ctx.sink.warning('quorum-range', `vrrp_track_process ${t.name}: quorum ${n} is greater than quorum_max ${t.quorumMax} - ignoring`, stmt.args[0]!.loc);
+      return;
+    }
+    t.quorum = n;
+  },
+  render: (t) => (t.quorum === 1 || t.quorumMax === 0 ? [] : [line('quorum', t.quorum)]),
+};
+
+const quorumMaxSpec: KeywordSpec<VrrpTrackProcess> = {
+  keyword: 'quorum_max',
+  handle(ctx, stmt, t) {
+    if (!needArgs(ctx, stmt, 1)) return;
+    const n = parseNumber(ctx, stmt.args[0]!, 0, 65535, true, 'quorum_max');
+    if (n === undefined) return;
+    // 0 ("must not run") is allowed unless a quorum above 1 was set before it.
+    if ((n !== 0 || t.quorum > 1) && n < t.quorum) {
+      ctx.sink.warning('quorum-range', `vrrp_track_process ${t.name}: quorum_max ${n} is less than quorum ${t.quorum} - ignoring`, stmt.args[0]!.loc);
+      return;
+    }
+    t.quorumMax = n;
+    if (n === 0) t.quorum = 0;
+    else if (t.quorum === 0) t.quorum = 1;
+  },
+  render: (t) => (t.quorumMax === undefined ? [] : [line('quorum_max', t.quorumMax)]),
+};
+
+// `delay` sets both delays; written as delay only when they are equal.
+const delaySpec: KeywordSpec<VrrpTrackProcess> = {
+  keyword: 'delay',
+  handle(ctx, stmt, t) {
+    if (!needArgs(ctx, stmt, 1)) return;
+    const n = parseNumber(ctx, stmt.args[0]!, 0.000001, 3600, false, 'delay');
+    if (n === undefined) return;
+    t.forkDelayMs = Math.round(n * 1000);
+    t.terminateDelayMs = Math.round(n * 1000);
+  },
+  render: () => [],
 };
 
 export const TRACK_PROCESS_TABLE: Table<VrrpTrackProcess> = [
   processSpec,
-  {
-    keyword: 'param_match',
-    handle(ctx, stmt, t) {
-      if (!needArgs(ctx, stmt, 1)) return;
-      const v = stmt.args[0]!.text;
-      if (v === 'initial' || v === 'partial') t.paramMatch = v;
-      else ctx.sink.warning('param-match', `param_match: '${v}' is not initial|partial`, stmt.args[0]!.loc);
-    },
-    render: (t) => (t.paramMatch ? [line('param_match', t.paramMatch)] : []),
-  },
+  paramMatchSpec,
   weightSpec<VrrpTrackProcess>(-254, 254, 0),
-  int('quorum', 'quorum', 1, 65535, 1),
-  int('quorum_max', 'quorumMax', 1, 65535),
-  seconds('fork_delay', 'forkDelayMs', 0, 3600, 0),
-  seconds('terminate_delay', 'terminateDelayMs', 0, 3600, 0),
+  quorumSpec,
+  quorumMaxSpec,
+  delaySpec,
+  seconds('fork_delay', 'forkDelayMs', 0.000001, 3600, 0),
+  seconds('terminate_delay', 'terminateDelayMs', 0.000001, 3600, 0),
   flag('full_command', 'fullCommand'),
 ];
 

@@ -179,12 +179,19 @@ export interface VrrpTrackFile {
 export interface VrrpTrackProcess {
   name: string;
   process?: string;
-  param?: string;
-  paramMatch?: 'initial' | 'partial';
+  /** The parameters after the process name: matched against the command line's arguments. */
+  params?: string[];
+  /**
+   * How `params` are matched (keepalived PARAM_MATCH_*): exact (all, and no more), partial (the
+   * first ones), initial (the first ones, the last only as a prefix). Any of them implies
+   * full_command.
+   */
+  paramMatch?: 'exact' | 'initial' | 'partial';
   weight: number;
   weightReverse: boolean;
-  /** quorum, default 1. */
+  /** Fewest matching processes for success, default 1 (0 when quorum_max is 0). */
   quorum: number;
+  /** Most matching processes for success; absent = unlimited, 0 = must not run at all. */
   quorumMax?: number;
   forkDelayMs: number;
   terminateDelayMs: number;

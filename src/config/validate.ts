@@ -112,6 +112,7 @@ function checkSyncGroups(sink: DiagnosticSink, cfg: KeepalivedConfig): void {
       sink.warning('sync-group-single', `vrrp_sync_group ${g.name} has only one vrrp_instance (${g.group[0]}) - a sync group synchronises two or more`, g.loc);
     }
     g.trackScripts = checkTrackRefs(sink, `vrrp_sync_group ${g.name}`, g.trackScripts, new Set(cfg.vrrpScripts.map((s) => s.name)), 'track script');
+    g.trackProcesses = checkTrackRefs(sink, `vrrp_sync_group ${g.name}`, g.trackProcesses, new Set(cfg.vrrpTrackProcesses.map((s) => s.name)), 'track process');
     return true;
   });
 }
@@ -181,6 +182,12 @@ export function validateModel(cfg: KeepalivedConfig, sink: DiagnosticSink): void
   cfg.vrrpScripts = cfg.vrrpScripts.filter((s) => {
     if (s.script) return true;
     sink.warning('script-missing', `vrrp_script ${s.name} has no 'script' - removed`, s.loc);
+    return false;
+  });
+  // keepalived vrrp_tprocess_end_handler: a block without `process` is dropped.
+  cfg.vrrpTrackProcesses = cfg.vrrpTrackProcesses.filter((p) => {
+    if (p.process !== undefined) return true;
+    sink.warning('process-missing', `vrrp_track_process ${p.name} has no 'process' - removed`, p.loc);
     return false;
   });
   const seenNames = new Set<string>();

@@ -5,6 +5,7 @@
 import type { KeepalivedConfig, NotifyScripts as ConfigNotify, TrackRef, VirtualAddress, VrrpInstance, VrrpSyncGroup } from '../config/model.js';
 import type { EngineConfig, EngineInstanceSpec } from '../vrrp/engine/engine-spec.js';
 import type { NotifyScripts } from '../vrrp/engine/notify-sink.js';
+import type { ProcessTrackDef } from '../vrrp/engine/process-watcher.js';
 import type { VipEntry } from '../vrrp/engine/ports.js';
 import type { TrackScriptRun } from '../vrrp/engine/track-script-runner.js';
 import { completeSpec } from '../vrrp/fsm/complete-spec.js';
@@ -37,6 +38,7 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
   const strict = i.strictMode ?? g.vrrpStrict;
   const scripts = new Map(cfg.vrrpScripts.map((s) => [s.name, s]));
   const files = new Map(cfg.vrrpTrackFiles.map((f) => [f.name, f]));
+  const processes = new Map(cfg.vrrpTrackProcesses.map((p) => [p.name, p]));
   const garpMasterDelayMs = i.garpMasterDelayMs ?? g.vrrpGarpMasterDelayMs;
   const garpMasterRepeat = i.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
   // Keywords keepalived completes itself (accept, lower-priority GARPs and adverts) stay unset here
@@ -91,6 +93,10 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
       const own = files.get(t.name);
       return { name: t.name, weight: t.weight ?? own?.weight ?? 1, reverse: t.reverse ?? own?.weightReverse ?? false };
     }),
+    trackProcesses: i.trackProcesses.map((t) => {
+      const own = processes.get(t.name);
+      return { name: t.name, weight: t.weight ?? own?.weight ?? 0, reverse: t.reverse ?? own?.weightReverse ?? false };
+    }),
     ...(i.virtualRoutes.length > 0 ? { routes: i.virtualRoutes.map((r) => ({ family: r.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const, words: r.words })) } : {}),
     ...(i.virtualRules.length > 0 ? { rules: i.virtualRules.map((r) => ({ family: r.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const, words: r.words })) } : {}),
     notify: notifyScripts(i.notify),
@@ -99,7 +105,7 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
 
 /** `warn` receives what keepalived would log while completing instances (it keeps running). */
 /**
- * A sync group's own track_interface / track_script / track_file apply to every member, as in
+ * A sync group's own track_interface / track_script / track_file / track_process apply to every member, as in
  * keepalived; their weights count only with `sync_group_tracking_weight` (otherwise a failure
  * means FAULT for the member, and so for the group).
  */
@@ -108,7 +114,7 @@ function withGroupTracking(cfg: KeepalivedConfig): VrrpInstance[] {
   for (const g of cfg.vrrpSyncGroups) for (const m of g.group) groupOf.set(m, g);
   return cfg.vrrpInstances.map((i) => {
     const g = groupOf.get(i.name);
-    if (!g || g.trackInterfaces.length + g.trackScripts.length + g.trackFiles.length === 0) return i;
+    if (!g || g.trackInterfaces.length + g.trackScripts.length + g.trackFiles.length + g.trackProcesses.length === 0) return i;
     const keepWeights = 'sync_group_tracking_weight' in g.extra;
     const adopt = (refs: TrackRef[], own: TrackRef[]): TrackRef[] => [
       ...own,
@@ -119,6 +125,7 @@ function withGroupTracking(cfg: KeepalivedConfig): VrrpInstance[] {
       trackInterfaces: adopt(g.trackInterfaces, i.trackInterfaces),
       trackScripts: adopt(g.trackScripts, i.trackScripts),
       trackFiles: adopt(g.trackFiles, i.trackFiles),
+      trackProcesses: adopt(g.trackProcesses, i.trackProcesses),
     };
   });
 }
@@ -132,7 +139,24 @@ export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string)
     syncGroups: cfg.vrrpSyncGroups.map((g) => ({ name: g.name, members: g.group.filter((m) => names.has(m)), notify: notifyScripts(g.notify) })),
     scripts: cfg.vrrpScripts.map((s) => ({ name: s.name, rise: s.rise, fall: s.fall, weight: s.weight, initFail: s.initFail })),
     files: cfg.vrrpTrackFiles.filter((f) => f.file !== undefined).map((f) => ({ name: f.name, path: f.file as string })),
+    processes: trackedProcessDefs(cfg, usable),
   };
+}
+
+/** vrrp_track_process definitions some running instance tracks (keepalived watches no others). */
+function trackedProcessDefs(cfg: KeepalivedConfig, instances: VrrpInstance[]): ProcessTrackDef[] {
+  const tracked = new Set(instances.flatMap((i) => i.trackProcesses.map((t) => t.name)));
+  return cfg.vrrpTrackProcesses.filter((p) => p.process !== undefined && tracked.has(p.name)).map((p) => ({
+    name: p.name,
+    process: p.process as string,
+    ...(p.params ? { params: p.params } : {}),
+    ...(p.paramMatch ? { paramMatch: p.paramMatch } : {}),
+    fullCommand: p.fullCommand,
+    quorum: p.quorum,
+    ...(p.quorumMax !== undefined ? { quorumMax: p.quorumMax } : {}),
+    forkDelayMs: p.forkDelayMs,
+    terminateDelayMs: p.terminateDelayMs,
+  }));
 }
 
 /** vrrp_script definitions that some instance tracks and that have a command to run. */

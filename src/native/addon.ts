@@ -23,6 +23,10 @@
  * - `watchRealtimeSignal(signum, cb)` — same, checked to be a real-time signal number.
  * - `sdNotify(state): boolean` — sends `state` to $NOTIFY_SOCKET; false when it is unset.
  * - `realtimeSignalRange(): {min, max}` — glibc's SIGRTMIN/SIGRTMAX.
+ * - `watchProcessEvents(cb): () => void` — the kernel's process events connector (cn_proc), as
+ *   keepalived's track_process uses it; `cb` gets an Int32Array of [kind, pid, parentPid] triples
+ *   (PROC_EVENT kinds below), processes only, no threads. Throws a NativeError (ECONNREFUSED
+ *   outside the initial network namespace); unreferenced. Returns a stop function.
  * - `openTcpProber(onDone): NativeTcpProber` — TCP_CHECK connects made as keepalived makes them
  *   (SO_LINGER 0, non-blocking connect, SO_ERROR), all in one epoll set behind one libuv poll
  *   handle, timeouts on one libuv timer; `onDone` gets an Int32Array [id, errno, ...] of the
@@ -104,6 +108,7 @@ interface AddonBinding {
   sendEthernetFrame(ifindex: number, frame: Buffer, netns?: string): number;
   sendUnixDatagram(path: string, data: Buffer): number;
   watchSignal(signum: number, cb: (signum: number) => void): () => void;
+  watchProcessEvents(cb: (events: Int32Array) => void): () => void;
   SIGRTMIN: number;
   SIGRTMAX: number;
 }
@@ -162,6 +167,13 @@ export function sendUnixDatagram(path: string, data: Buffer): number {
 
 export function watchSignal(signum: number, cb: (signum: number) => void): () => void {
   return addon().watchSignal(signum, cb);
+}
+
+/** The kinds in watchProcessEvents' triples; OVERRUN means events were lost (rescan /proc). */
+export const PROC_EVENT = { FORK: 1, EXEC: 2, COMM: 3, EXIT: 4, OVERRUN: 5 } as const;
+
+export function watchProcessEvents(cb: (events: Int32Array) => void): () => void {
+  return addon().watchProcessEvents(cb);
 }
 
 export function realtimeSignalRange(): { min: number; max: number } {

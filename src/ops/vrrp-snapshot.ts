@@ -49,7 +49,13 @@ function vip(v: VirtualAddress, iface: string): VipSnapshot {
 
 const seconds = (ms: number | undefined): number => Math.round((ms ?? 0) / 1000);
 
-function tracked(cfg: VrrpInstance, st: InstanceStatus, scriptOk: ReadonlyMap<string, boolean>, cfgScripts: ReadonlyMap<string, number>): TrackedObjectStatus[] {
+/** What the engine knows of each tracked script and process: OK / quorum (absent = not yet known). */
+interface TrackerStates {
+  scripts: ReadonlyMap<string, boolean>;
+  processes: ReadonlyMap<string, boolean>;
+}
+
+function tracked(cfg: VrrpInstance, st: InstanceStatus, ok: TrackerStates, cfgScripts: ReadonlyMap<string, number>): TrackedObjectStatus[] {
   const out: TrackedObjectStatus[] = [];
   for (const t of cfg.trackInterfaces) {
     const weight = t.weight ?? 0;
@@ -58,16 +64,19 @@ function tracked(cfg: VrrpInstance, st: InstanceStatus, scriptOk: ReadonlyMap<st
     out.push({ kind: 'interface', name: t.name, weight, ...(weight === 0 ? { up: !down } : {}) });
   }
   for (const t of cfg.trackScripts) {
-    const ok = scriptOk.get(t.name);
-    out.push({ kind: 'script', name: t.name, weight: t.weight ?? cfgScripts.get(t.name) ?? 0, ...(ok !== undefined ? { up: ok } : {}) });
+    const up = ok.scripts.get(t.name);
+    out.push({ kind: 'script', name: t.name, weight: t.weight ?? cfgScripts.get(t.name) ?? 0, ...(up !== undefined ? { up } : {}) });
   }
   for (const t of cfg.trackFiles) out.push({ kind: 'file', name: t.name, weight: t.weight ?? 0 });
-  for (const t of cfg.trackProcesses) out.push({ kind: 'process', name: t.name, weight: t.weight ?? 0 });
+  for (const t of cfg.trackProcesses) {
+    const up = ok.processes.get(t.name);
+    out.push({ kind: 'process', name: t.name, weight: t.weight ?? 0, ...(up !== undefined ? { up } : {}) });
+  }
   return out;
 }
 
 function instance(cfg: VrrpInstance, st: InstanceStatus, g: GlobalDefs, syncGroup: string | undefined,
-  scriptOk: ReadonlyMap<string, boolean>, cfgScripts: ReadonlyMap<string, number>, transitions?: TransitionTracker): VrrpInstanceSnapshot {
+  ok: TrackerStates, cfgScripts: ReadonlyMap<string, number>, transitions?: TransitionTracker): VrrpInstanceSnapshot {
   const iface = cfg.interface ?? st.interface;
   const last = transitions?.get(cfg.name) ?? (st.lastTransitionAt !== undefined ? { atMs: st.lastTransitionAt, to: st.state } : undefined);
   const n = cfg.notify;
@@ -111,7 +120,7 @@ function instance(cfg: VrrpInstance, st: InstanceStatus, g: GlobalDefs, syncGrou
       ...(n.notify ? { notify: n.notify } : {}), ...(n.master ? { master: n.master } : {}), ...(n.backup ? { backup: n.backup } : {}),
       ...(n.fault ? { fault: n.fault } : {}), ...(n.stop ? { stop: n.stop } : {}),
     },
-    tracked: tracked(cfg, st, scriptOk, cfgScripts),
+    tracked: tracked(cfg, st, ok, cfgScripts),
     ...(syncGroup ? { syncGroup } : {}),
     counters: countersFromVrrp(st.counters),
   };
@@ -121,13 +130,16 @@ export function vrrpSnapshotPart(cfg: KeepalivedConfig, status: EngineStatus, tr
   const byName = new Map(status.instances.map((s) => [s.name, s]));
   const groupOf = new Map<string, string>();
   for (const g of cfg.vrrpSyncGroups) for (const m of g.group) groupOf.set(m, g.name);
-  const scriptOk = new Map(status.scripts.filter((s) => s.status !== 'init').map((s) => [s.name, s.status === 'ok']));
+  const ok: TrackerStates = {
+    scripts: new Map(status.scripts.filter((s) => s.status !== 'init').map((s) => [s.name, s.status === 'ok'])),
+    processes: new Map(status.processes.map((p) => [p.name, p.quorum])),
+  };
   const cfgScripts = new Map(cfg.vrrpScripts.map((s) => [s.name, s.weight]));
   const instances: VrrpInstanceSnapshot[] = [];
   for (const c of cfg.vrrpInstances) {
     const st = byName.get(c.name);
     // An instance the engine is not running (invalid, removed) has no live state to report.
-    if (st) instances.push(instance(c, st, cfg.globalDefs, groupOf.get(c.name), scriptOk, cfgScripts, transitions));
+    if (st) instances.push(instance(c, st, cfg.globalDefs, groupOf.get(c.name), ok, cfgScripts, transitions));
   }
   const trackedBy = (name: string): { instance: string; weight: number }[] =>
     cfg.vrrpInstances.flatMap((i) => i.trackScripts.filter((t) => t.name === name).map((t) => ({ instance: i.name, weight: t.weight ?? cfgScripts.get(name) ?? 0 })));

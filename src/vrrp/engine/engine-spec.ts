@@ -4,6 +4,7 @@
 import type { VrrpInstanceSpec } from '../fsm/spec.js';
 import type { NotifyScripts } from './notify-sink.js';
 import type { IpObject, VipEntry } from './ports.js';
+import type { ProcessTrackDef } from './process-watcher.js';
 
 export interface TrackedInterface {
   ifname: string;
@@ -27,6 +28,14 @@ export interface TrackedFileRef {
   reverse?: boolean;
 }
 
+export interface TrackedProcessRef {
+  /** Name of a vrrp_track_process (EngineConfig.processes). */
+  name: string;
+  /** 0 = quorum lost puts the instance in FAULT; >0 added while the quorum holds; <0 while it does not. */
+  weight: number;
+  reverse?: boolean;
+}
+
 export interface EngineInstanceSpec {
   vrrp: VrrpInstanceSpec;
   interface: string;
@@ -42,6 +51,8 @@ export interface EngineInstanceSpec {
   trackScripts: TrackedScript[];
   /** track_file entries (optional: absent = none). */
   trackFiles?: TrackedFileRef[];
+  /** track_process entries (optional: absent = none). */
+  trackProcesses?: TrackedProcessRef[];
   notify: NotifyScripts;
 }
 
@@ -74,4 +85,6 @@ export interface EngineConfig {
   scripts: ScriptTracking[];
   /** vrrp_track_file definitions (optional: absent = none). */
   files?: TrackFileDef[];
+  /** vrrp_track_process definitions (optional: absent = none). */
+  processes?: ProcessTrackDef[];
 }

@@ -27,6 +27,7 @@ import { resetCounters } from '../fsm/counters.js';
 import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
+import { ProcessWatcher, type ProcessTrackStatus } from './process-watcher.js';
 import type { ScriptStatus } from '../tracking/script-state.js';
 
 export type EngineLog = (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
@@ -65,6 +66,7 @@ export interface EngineStatus {
   syncGroups: Array<{ name: string; state: VrrpState; members: string[] }>;
   scripts: Array<{ name: string; status: ScriptStatus; results: number }>;
   files: Array<{ name: string; value: number }>;
+  processes: ProcessTrackStatus[];
   /** Configured instances that could not be started, with the reason. */
   notRunning: Array<{ name: string; reason: string }>;
 }
@@ -75,6 +77,8 @@ export interface EngineCounters {
   addressBatches: BatchCounters;
   unknownScriptResults: number;
   openChannels: number;
+  /** Times the process events socket overflowed and /proc was rescanned (track_process). */
+  processEventOverruns: number;
 }
 
 interface GroupEntry {
@@ -92,6 +96,7 @@ export class VrrpEngine {
   private readonly groupOf = new Map<string, string>();
   private readonly scripts = new Map<string, ScriptState>();
   private readonly files: TrackFileWatcher;
+  private readonly processes: ProcessWatcher;
   private readonly links = new Map<string, boolean>();
   private readonly verdicts = new Map<string, { key: string; reasons: string[] }>();
   private readonly scheduler: DeadlineScheduler<string>;
@@ -125,6 +130,7 @@ export class VrrpEngine {
     }, this.clock);
     this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
     this.files = new TrackFileWatcher(config.files ?? [], (name, value) => this.onFileValue(name, value), (msg) => this.log('warn', msg));
+    this.processes = new ProcessWatcher(config.processes ?? [], (name) => this.onProcessQuorum(name), (level, msg) => this.log(level, msg));
     // keepalived -V: on shutdown nothing is removed; every other change passes through unchanged.
     const keep = (): boolean => this.keepVipsOnStop && this.phase === 'stopped';
     const port = deps.addresses;
@@ -168,6 +174,7 @@ export class VrrpEngine {
     this.stopWatch = this.deps.link.watch((ifname, up) => this.onLink(ifname, up));
     this.syncScripts();
     this.files.start();
+    this.startProcesses();
     const facts = await this.gatherFacts(this.config.instances);
     if (this.stopping) return;
     // Stale VIPs (a previous run killed hard, a hand-added address) must not stay on a backup:
@@ -202,6 +209,7 @@ export class VrrpEngine {
     this.scheduler.clear();
     this.stopWatch?.();
     this.files.stop();
+    this.processes.stop();
     await this.batcher.flush();
     await this.deps.blocker?.close();
     this.pool.closeAll();
@@ -244,6 +252,10 @@ export class VrrpEngine {
     this.config = config;
     this.syncScripts();
     if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
+    if (JSON.stringify(old.processes ?? []) !== JSON.stringify(config.processes ?? [])) {
+      this.processes.stop();
+      this.startProcesses(config);
+    }
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
     for (const name of [...this.notRunning.keys()]) if (!next.has(name)) this.notRunning.delete(name);
     const now = this.clock();
@@ -298,6 +310,7 @@ export class VrrpEngine {
       syncGroups: [...this.groups.values()].map((g) => ({ name: g.spec.name, state: g.group.state, members: [...g.spec.members] })),
       scripts: [...this.scripts.values()].map((s) => ({ name: s.def.name, status: s.state.status, results: s.results })),
       files: (this.config.files ?? []).map((f) => ({ name: f.name, value: this.files.value(f.name) })),
+      processes: this.processes.status(),
       notRunning: [...this.notRunning].map(([name, reason]) => ({ name, reason })),
     };
   }
@@ -313,6 +326,7 @@ export class VrrpEngine {
       addressBatches: { ...this.batcher.counters },
       unknownScriptResults: this.unknownScriptResults,
       openChannels: this.pool.size,
+      processEventOverruns: this.processes.overruns,
     };
   }
 
@@ -499,6 +513,21 @@ export class VrrpEngine {
     for (const rt of this.runtimes.values()) if ((rt.spec.trackFiles ?? []).some((f) => f.name === name)) this.retrack(rt, now);
   }
 
+  /** A failure to read /proc must not stop the engine: the processes then count as absent. */
+  private startProcesses(config: EngineConfig = this.config): void {
+    try {
+      this.processes.replace(config.processes ?? []);
+    } catch (err) {
+      this.log('error', `track_process: cannot read /proc: ${(err as Error).message}`);
+    }
+  }
+
+  private onProcessQuorum(name: string): void {
+    if (this.phase !== 'running') return;
+    const now = this.clock();
+    for (const rt of this.runtimes.values()) if ((rt.spec.trackProcesses ?? []).some((p) => p.name === name)) this.retrack(rt, now);
+  }
+
   private onLink(ifname: string, up: boolean): void {
     if (this.phase !== 'running') return;
     // Any event for an interface an instance waits for may mean it now exists (created, renamed).
@@ -516,7 +545,7 @@ export class VrrpEngine {
 
   /** Re-evaluates tracking and tells the machine when the verdict changed (or always, with `force`). */
   private retrack(rt: InstanceRuntime, now: number, force = false): void {
-    const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n), (n) => this.files.value(n));
+    const v = evaluateTracking(rt.spec, (n) => this.links.get(n) ?? false, (n) => this.scripts.get(n), (n) => this.files.value(n), (n) => this.processes.hasQuorum(n));
     // Without a socket the instance stays in FAULT whatever the link says.
     if (this.placeholders.has(rt.name)) { v.fault = true; v.faultReasons.unshift(missingReason(rt.spec.interface)); }
     const key = `${v.fault}/${v.priority}`;

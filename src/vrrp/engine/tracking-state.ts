@@ -1,4 +1,4 @@
-// Binds the engine's tracking inputs (link states, script results, file values) to vrrp-core's
+// Binds the engine's tracking inputs (link states, script results, file values, process quorums) to vrrp-core's
 // pure rules (src/vrrp/tracking: rise/fall and effective priority / FAULT).
 import { computeTracking, type TrackingResult } from '../tracking/effective-priority.js';
 import { TrackedScriptState } from '../tracking/script-state.js';
@@ -24,6 +24,7 @@ export function evaluateTracking(
   linkUp: (ifname: string) => boolean,
   script: (name: string) => ScriptState | undefined,
   fileValue: (name: string) => number,
+  processQuorum: (name: string) => boolean = () => false,
 ): TrackingResult {
   return computeTracking({
     basePriority: spec.vrrp.priority,
@@ -36,5 +37,6 @@ export function evaluateTracking(
       name: t.name, status: script(t.name)?.state.status ?? 'init', weight: t.weight, ...(t.reverse ? { reverse: true } : {}),
     })),
     files: (spec.trackFiles ?? []).map((f) => ({ name: f.name, value: fileValue(f.name), weight: f.weight, ...(f.reverse ? { reverse: true } : {}) })),
+    processes: (spec.trackProcesses ?? []).map((p) => ({ name: p.name, quorum: processQuorum(p.name), weight: p.weight, ...(p.reverse ? { reverse: true } : {}) })),
   });
 }

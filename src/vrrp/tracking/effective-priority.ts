@@ -1,7 +1,7 @@
 // Effective priority and fault state of an instance from what it tracks, by keepalived's rules
 // (vrrp_track.c: initialise_*_tracking_priorities, process_script_update_priority,
 // vrrp_set_effective_priority):
-//  - weight 0 on an interface / script / file: the object failing puts the instance in FAULT
+//  - weight 0 on an interface / script / file / process: the object failing puts the instance in FAULT
 //    ("reverse" inverts what failing means);
 //  - a positive weight is added while the object is up/OK, a negative weight while it is down/failed
 //    (× −1 with "reverse");
@@ -33,11 +33,20 @@ export interface TrackedFile {
   reverse?: boolean;
 }
 
+export interface TrackedProcess {
+  name: string;
+  /** The vrrp_track_process quorum holds (enough matching processes, not too many). */
+  quorum: boolean;
+  weight: number;
+  reverse?: boolean;
+}
+
 export interface TrackingInputs {
   basePriority: number;
   interfaces?: TrackedInterface[];
   scripts?: TrackedScript[];
   files?: TrackedFile[];
+  processes?: TrackedProcess[];
 }
 
 export interface TrackingResult {
@@ -81,6 +90,15 @@ export function computeTracking(inp: TrackingInputs): TrackingResult {
     const status = f.weight === 0 ? ((f.value !== 0) === !f.reverse ? -254 : 0) : f.value * f.weight * m;
     if (status <= -254) faultReasons.push(`file ${f.name} value ${f.value}`);
     else total += Math.min(status, 253);
+  }
+  // vrrp_track.c process_update_track_process_status: as an interface, with quorum for "up".
+  for (const p of inp.processes ?? []) {
+    const m = p.reverse ? -1 : 1;
+    if (p.weight === 0) {
+      if (p.quorum === !!p.reverse) faultReasons.push(`tracked process ${p.name} ${p.quorum ? 'quorum achieved (reverse)' : 'quorum not achieved'}`);
+    } else if (p.quorum) {
+      if (p.weight > 0) total += p.weight * m;
+    } else if (p.weight < 0) total += p.weight * m;
   }
   for (const p of pendingScripts) faultReasons.push(`script ${p} not yet run`);
   const priority = inp.basePriority === 255 ? 255 : Math.min(254, Math.max(1, total));

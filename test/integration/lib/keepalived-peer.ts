@@ -26,6 +26,7 @@ export interface KaPeerInstance {
   trackScripts?: string[];
   trackInterfaces?: string[];
   trackFiles?: string[];
+  trackProcesses?: string[];
   /** virtual_routes / virtual_rules lines. */
   routes?: string[];
   rules?: string[];
@@ -56,12 +57,24 @@ export interface KaPeerTrackFile {
   weight?: number;
 }
 
+export interface KaPeerTrackProcess {
+  name: string;
+  /** The `process` line's words: a name, or a command and its parameters. */
+  process: string[];
+  weight?: number;
+  quorum?: number;
+  /** Seconds (`delay`: fork_delay and terminate_delay). */
+  delay?: number;
+  fullCommand?: boolean;
+}
+
 export interface KaPeerSpec {
   routerId: string;
   instances: KaPeerInstance[];
   scripts?: KaPeerScript[];
   syncGroups?: KaPeerSyncGroup[];
   files?: KaPeerTrackFile[];
+  processes?: KaPeerTrackProcess[];
 }
 
 /** One line the notify script wrote: `INSTANCE|GROUP name STATE priority`, with its arrival time. */
@@ -91,6 +104,14 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
   for (const f of spec.files ?? []) {
     out.push(`vrrp_track_file ${f.name} {`, `  file ${f.path}`, ...(f.weight !== undefined ? [`  weight ${f.weight}`] : []), '}');
   }
+  for (const p of spec.processes ?? []) {
+    out.push(`vrrp_track_process ${p.name} {`, `  process ${p.process.join(' ')}`);
+    if (p.weight !== undefined) out.push(`  weight ${p.weight}`);
+    if (p.quorum !== undefined) out.push(`  quorum ${p.quorum}`);
+    if (p.delay !== undefined) out.push(`  delay ${p.delay}`);
+    if (p.fullCommand) out.push('  full_command');
+    out.push('}');
+  }
   for (const g of spec.syncGroups ?? []) {
     out.push(`vrrp_sync_group ${g.name} {`, '  group {', ...g.members.map((m) => `    ${m}`), '  }', `  notify ${notifyScript}`, '}');
   }
@@ -110,6 +131,7 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     if (i.trackScripts && i.trackScripts.length > 0) out.push('  track_script {', ...i.trackScripts.map((s) => `    ${s}`), '  }');
     if (i.trackInterfaces && i.trackInterfaces.length > 0) out.push('  track_interface {', ...i.trackInterfaces.map((s) => `    ${s}`), '  }');
     if (i.trackFiles && i.trackFiles.length > 0) out.push('  track_file {', ...i.trackFiles.map((s) => `    ${s}`), '  }');
+    if (i.trackProcesses && i.trackProcesses.length > 0) out.push('  track_process {', ...i.trackProcesses.map((s) => `    ${s}`), '  }');
     out.push('  virtual_ipaddress {', ...i.vips.map((v) => `    ${v}`), '  }');
     if (i.routes && i.routes.length > 0) out.push('  virtual_routes {', ...i.routes.map((r) => `    ${r}`), '  }');
     if (i.rules && i.rules.length > 0) out.push('  virtual_rules {', ...i.rules.map((r) => `    ${r}`), '  }');

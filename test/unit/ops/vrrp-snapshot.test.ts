@@ -59,7 +59,7 @@ function engineStatus(): EngineStatus {
     interface: 'eth0', vrid: 51, family: 'inet', version: 2, lastTransitionAt: 1_700_000_000_000,
     faultReasons: ['tracked interface eth9 down'], counters, runtime: { sendErrors: 0, announceBursts: 0 },
   };
-  return { instances: [inst], syncGroups: [{ name: 'G1', state: 'BACKUP', members: ['VI_1'] }], scripts: [{ name: 'chk', status: 'failed', results: 4 }], files: [], notRunning: [] };
+  return { instances: [inst], syncGroups: [{ name: 'G1', state: 'BACKUP', members: ['VI_1'] }], scripts: [{ name: 'chk', status: 'failed', results: 4 }], files: [], processes: [], notRunning: [] };
 }
 
 test('engine counters land in keepalived\'s stats fields; reasons keepalived lacks stay separate', () => {
@@ -107,7 +107,7 @@ test('the VRRP snapshot part combines config and live state, and reads back thro
 test('without a tracker the last transition keeps the engine\'s time and state only', () => {
   const part = vrrpSnapshotPart(config(), engineStatus());
   assert.deepEqual(part.instances[0]!.lastTransition, { atMs: 1_700_000_000_000, to: 'BACKUP' });
-  const none = vrrpSnapshotPart(config(), { instances: [], syncGroups: [], scripts: [], files: [], notRunning: [] });
+  const none = vrrpSnapshotPart(config(), { instances: [], syncGroups: [], scripts: [], files: [], processes: [], notRunning: [] });
   assert.equal(none.instances.length, 0, 'instances the engine does not run are not invented');
   assert.equal(none.scripts[0]!.result, 'INIT');
 });
