@@ -296,7 +296,8 @@ export function parseVsGroup(ctx: ParseCtx, stmt: Stmt): VirtualServerGroup | un
       else if (!c.args[0]) ctx.sink.warning('vsg-fwmark', `virtual_server_group ${g.name}: 'fwmark' needs a number`, c.keyword.loc);
       continue;
     }
-    const m = /^([^-]+)(?:-(\d+))?(.*)$/.exec(c.keyword.text)!;
+    // `[^-]*`, not `+`: a word starting with '-' must be reported, not crash the match.
+    const m = /^([^-]*)(?:-(\d+))?(.*)$/.exec(c.keyword.text)!;
     const family = familyOf(m[1]!);
     if (!family) {
       ctx.sink.warning('vsg-address', `virtual_server_group ${g.name}: '${c.keyword.text}' is not 'IP[-END] PORT' or 'fwmark N' - skipped`, c.keyword.loc);

@@ -71,3 +71,10 @@ test('random binary input never throws', () => {
   const r = parseText(junk);
   assert.ok(r.sink.items.every((d) => d.loc === undefined || d.loc.line >= 1));
 });
+
+// Found by the YAML property test: an entry word starting with '-' crashed the range match.
+test('a virtual_server_group entry starting with "-" is reported and skipped, not thrown', () => {
+  const r = parseText('virtual_server_group G {\n  -l_server_group x\n  10.0.0.1 80\n}\n');
+  assert.deepEqual(codes(r), ['vsg-address']);
+  assert.equal(r.model.virtualServerGroups[0]!.entries.length, 1);
+});
