@@ -252,10 +252,8 @@ export class VrrpEngine {
     this.config = config;
     this.syncScripts();
     if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
-    if (JSON.stringify(old.processes ?? []) !== JSON.stringify(config.processes ?? [])) {
-      this.processes.stop();
-      this.startProcesses(config);
-    }
+    const processesChanged = JSON.stringify(old.processes ?? []) !== JSON.stringify(config.processes ?? []);
+    if (processesChanged) this.startProcesses(config);
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
     for (const name of [...this.notRunning.keys()]) if (!next.has(name)) this.notRunning.delete(name);
     const now = this.clock();
@@ -285,6 +283,8 @@ export class VrrpEngine {
     for (const spec of config.instances) if (this.placeholders.has(spec.vrrp.name)) this.placeholders.set(spec.vrrp.name, spec);
     this.buildGroups();
     for (const rt of started) this.retrack(rt, now, true);
+    // Counted afresh: a quorum that no longer holds reports no change of its own (it starts lost).
+    if (processesChanged) for (const rt of this.runtimes.values()) if (!started.includes(rt) && (rt.spec.trackProcesses ?? []).length > 0) this.retrack(rt, now);
     for (const rt of started) this.deliver(rt, { type: 'start' }, this.clock());
     for (const rt of [...this.runtimes.values()]) {
       const f = facts.get(rt.spec.interface);

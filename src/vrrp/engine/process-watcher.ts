@@ -85,7 +85,9 @@ export class ProcessWatcher {
       this.log('warn', `track_process: the kernel's process events are not available here (${e.code ?? e.message ?? String(err)}; ` +
         'they exist only in the initial network namespace): rescanning /proc every second instead');
       this.modeNow = 'poll';
-      this.pollTimer = setInterval(() => { void this.poll(); }, POLL_MS);
+      this.pollTimer = setInterval(() => {
+        this.poll().catch((e: Error) => this.log('warn', `track_process: reading /proc failed: ${e.message}; counts kept until the next scan`));
+      }, POLL_MS);
     }
     this.rescan();
   }
@@ -189,6 +191,15 @@ export class ProcessWatcher {
   }
 
   private onEvents(ev: Int32Array): void {
+    try {
+      this.applyEvents(ev);
+    } catch (err) {
+      // A failed rescan must not take the VRRP process down with it: counts stay as they were.
+      this.log('warn', `track_process: process events not applied: ${(err as Error).message}`);
+    }
+  }
+
+  private applyEvents(ev: Int32Array): void {
     for (let i = 0; i + 2 < ev.length; i += 3) {
       const kind = ev[i]!;
       const pid = ev[i + 1]!;
