@@ -9,8 +9,6 @@ export function unsupportedFeatures(cfg: KeepalivedConfig): string[] {
   const instances = (pred: (i: KeepalivedConfig['vrrpInstances'][number]) => boolean): string[] => cfg.vrrpInstances.filter(pred).map((i) => i.name);
   const vmac = instances((i) => i.useVmac !== undefined);
   if (vmac.length) out.push(`use_vmac (${where(vmac)}): VRRP runs on the parent interface without a macvlan`);
-  const dtp = instances((i) => i.dontTrackPrimary);
-  if (dtp.length) out.push(`dont_track_primary (${where(dtp)}): the instance's own interface is always tracked`);
   const smtp = [...instances((i) => i.smtpAlert), ...cfg.vrrpSyncGroups.filter((g) => g.smtpAlert).map((g) => g.name)];
   if (smtp.length || cfg.globalDefs.notificationEmail.length) out.push('smtp_alert / notification_email: no e-mail is sent (use notify scripts or notify_fifo)');
   if (cfg.globalDefs.vrrpGarpIntervalMs > 0 || cfg.globalDefs.vrrpGnaIntervalMs > 0) out.push('vrrp_garp_interval / vrrp_gna_interval: the gratuitous ARPs / NAs of one burst are sent back to back');

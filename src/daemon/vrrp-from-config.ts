@@ -85,6 +85,7 @@ function instanceSpec(i: VrrpInstance, cfg: KeepalivedConfig, warn: (msg: string
     vips: i.virtualIpaddresses.map((v) => vipEntry(v, ifname)),
     excludedVips: i.virtualIpaddressesExcluded.map((v) => vipEntry(v, ifname)),
     trackInterfaces: i.trackInterfaces.map((t) => ({ ifname: t.name, weight: t.weight ?? 0, ...(t.reverse ? { reverse: true } : {}) })),
+    ...(i.dontTrackPrimary ? { dontTrackPrimary: true } : {}),
     trackScripts: i.trackScripts.map((t) => {
       const own = scripts.get(t.name);
       return { name: t.name, weight: t.weight ?? own?.weight ?? 0, reverse: t.reverse ?? own?.weightReverse ?? false };

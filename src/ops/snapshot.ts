@@ -132,6 +132,10 @@ export interface VrrpInstanceSnapshot {
   readonly unicastPeers: readonly string[];
   readonly nopreempt: boolean;
   readonly preemptDelayMs: number;
+  /** keepalived's dont_track_primary, skip_check_adv_addr and strict mode as they apply. */
+  readonly dontTrackPrimary?: boolean;
+  readonly skipCheckAdvAddr?: boolean;
+  readonly strictMode?: boolean;
   readonly authType?: 'PASS' | 'AH';
   /** `accept` mode (keepalived: enabled unless vrrp_strict without accept). */
   readonly accept?: boolean;

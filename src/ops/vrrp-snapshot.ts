@@ -102,6 +102,9 @@ function instance(cfg: VrrpInstance, st: InstanceStatus, g: GlobalDefs, syncGrou
     unicastPeers: cfg.unicastPeers.map((p) => p.address),
     nopreempt: cfg.nopreempt,
     preemptDelayMs: cfg.preemptDelayMs,
+    dontTrackPrimary: cfg.dontTrackPrimary,
+    skipCheckAdvAddr: cfg.skipCheckAdvAddr ?? g.vrrpSkipCheckAdvAddr,
+    strictMode: cfg.strictMode ?? g.vrrpStrict,
     ...(cfg.authentication ? { authType: cfg.authentication.type } : {}),
     // keepalived: accept is on unless vrrp_strict (then only with an explicit `accept`).
     accept: cfg.accept ?? !(cfg.strictMode ?? g.vrrpStrict),

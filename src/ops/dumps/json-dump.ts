@@ -25,9 +25,9 @@ function instanceData(i: VrrpInstanceSnapshot, commands: ReadonlyMap<string, str
   const g = i.garp;
   const data: Record<string, unknown> = {
     iname: i.name,
-    dont_track_primary: 0,
-    skip_check_adv_addr: 0,
-    strict_mode: 0,
+    dont_track_primary: i.dontTrackPrimary ? 1 : 0,
+    skip_check_adv_addr: i.skipCheckAdvAddr ? 1 : 0,
+    strict_mode: i.strictMode ? 1 : 0,
     vmac_ifname: '',
     ifp_ifname: i.interface,
     master_priority: i.state === 'BACKUP' ? (i.masterPriority ?? 0) : 0,

@@ -46,8 +46,10 @@ export interface EngineInstanceSpec {
   /** virtual_routes / virtual_rules: installed with the VIPs on MASTER, removed on leaving it. */
   routes?: IpObject[];
   rules?: IpObject[];
-  /** The instance's own interface is always tracked (link down → FAULT), as in keepalived. */
+  /** The instance's own interface is tracked too (link down → FAULT), unless dontTrackPrimary. */
   trackInterfaces: TrackedInterface[];
+  /** keepalived `dont_track_primary`: the instance's own interface going down is not a FAULT. */
+  dontTrackPrimary?: boolean;
   trackScripts: TrackedScript[];
   /** track_file entries (optional: absent = none). */
   trackFiles?: TrackedFileRef[];

@@ -28,9 +28,10 @@ export function evaluateTracking(
 ): TrackingResult {
   return computeTracking({
     basePriority: spec.vrrp.priority,
-    // The instance's own interface is tracked with weight 0 (down = FAULT), as in keepalived.
+    // The instance's own interface is tracked with weight 0 (down = FAULT), as in keepalived,
+    // unless dont_track_primary.
     interfaces: [
-      { name: spec.interface, up: linkUp(spec.interface), weight: 0 },
+      ...(spec.dontTrackPrimary ? [] : [{ name: spec.interface, up: linkUp(spec.interface), weight: 0 }]),
       ...spec.trackInterfaces.map((t) => ({ name: t.ifname, up: linkUp(t.ifname), weight: t.weight, ...(t.reverse ? { reverse: true } : {}) })),
     ],
     scripts: spec.trackScripts.map((t) => ({
