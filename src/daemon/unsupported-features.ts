@@ -11,6 +11,5 @@ export function unsupportedFeatures(cfg: KeepalivedConfig): string[] {
   if (vmac.length) out.push(`use_vmac (${where(vmac)}): VRRP runs on the parent interface without a macvlan`);
   const smtp = [...instances((i) => i.smtpAlert), ...cfg.vrrpSyncGroups.filter((g) => g.smtpAlert).map((g) => g.name)];
   if (smtp.length || cfg.globalDefs.notificationEmail.length) out.push('smtp_alert / notification_email: no e-mail is sent (use notify scripts or notify_fifo)');
-  if (cfg.globalDefs.vrrpGarpIntervalMs > 0 || cfg.globalDefs.vrrpGnaIntervalMs > 0) out.push('vrrp_garp_interval / vrrp_gna_interval: the gratuitous ARPs / NAs of one burst are sent back to back');
   return out;
 }

@@ -141,6 +141,8 @@ export function engineConfigFromModel(cfg: KeepalivedConfig, warn: (msg: string)
     scripts: cfg.vrrpScripts.map((s) => ({ name: s.name, rise: s.rise, fall: s.fall, weight: s.weight, initFail: s.initFail })),
     files: cfg.vrrpTrackFiles.filter((f) => f.file !== undefined).map((f) => ({ name: f.name, path: f.file as string })),
     processes: trackedProcessDefs(cfg, usable),
+    garpIntervalMs: cfg.globalDefs.vrrpGarpIntervalMs,
+    gnaIntervalMs: cfg.globalDefs.vrrpGnaIntervalMs,
   };
 }
 

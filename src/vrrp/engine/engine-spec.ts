@@ -89,4 +89,7 @@ export interface EngineConfig {
   files?: TrackFileDef[];
   /** vrrp_track_process definitions (optional: absent = none). */
   processes?: ProcessTrackDef[];
+  /** vrrp_garp_interval / vrrp_gna_interval: least time between two GARPs / NAs on an interface (0 = none). */
+  garpIntervalMs?: number;
+  gnaIntervalMs?: number;
 }

@@ -28,6 +28,7 @@ import { evaluateTracking, ScriptState } from './tracking-state.js';
 import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-diff.js';
 import { TrackFileWatcher } from './track-file-watcher.js';
 import { ProcessWatcher, type ProcessTrackStatus } from './process-watcher.js';
+import { AnnouncePacer } from './announce-pacer.js';
 import type { ScriptStatus } from '../tracking/script-state.js';
 
 export type EngineLog = (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
@@ -86,6 +87,8 @@ interface GroupEntry {
   group: SyncGroup;
 }
 
+const intervalsOf = (c: EngineConfig): { garpMs: number; gnaMs: number } => ({ garpMs: c.garpIntervalMs ?? 0, gnaMs: c.gnaIntervalMs ?? 0 });
+
 const identity = (s: EngineInstanceSpec): string =>
   JSON.stringify([s.interface, s.vrrp.vrid, s.vrrp.family, s.vrrp.unicastPeers.length > 0, s.vrrp.primaryAddress]);
 
@@ -97,6 +100,7 @@ export class VrrpEngine {
   private readonly scripts = new Map<string, ScriptState>();
   private readonly files: TrackFileWatcher;
   private readonly processes: ProcessWatcher;
+  private readonly announcer: AnnouncePacer;
   private readonly links = new Map<string, boolean>();
   private readonly verdicts = new Map<string, { key: string; reasons: string[] }>();
   private readonly scheduler: DeadlineScheduler<string>;
@@ -130,6 +134,7 @@ export class VrrpEngine {
     }, this.clock);
     this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
     this.files = new TrackFileWatcher(config.files ?? [], (name, value) => this.onFileValue(name, value), (msg) => this.log('warn', msg));
+    this.announcer = new AnnouncePacer(deps.announce, intervalsOf(config), { now: this.clock, set: (fn, ms) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } });
     this.processes = new ProcessWatcher(config.processes ?? [], (name) => this.onProcessQuorum(name), (level, msg) => this.log(level, msg));
     // keepalived -V: on shutdown nothing is removed; every other change passes through unchanged.
     const keep = (): boolean => this.keepVipsOnStop && this.phase === 'stopped';
@@ -211,6 +216,7 @@ export class VrrpEngine {
     this.files.stop();
     this.processes.stop();
     await this.batcher.flush();
+    this.announcer.clear();
     await this.deps.blocker?.close();
     this.pool.closeAll();
   }
@@ -252,6 +258,7 @@ export class VrrpEngine {
     this.config = config;
     this.syncScripts();
     if (JSON.stringify(old.files ?? []) !== JSON.stringify(config.files ?? [])) this.files.replace(config.files ?? []);
+    this.announcer.setIntervals(intervalsOf(config));
     const processesChanged = JSON.stringify(old.processes ?? []) !== JSON.stringify(config.processes ?? []);
     if (processesChanged) this.startProcesses(config);
     const next = new Map(config.instances.map((s) => [s.vrrp.name, s]));
@@ -430,7 +437,7 @@ export class VrrpEngine {
   private runtimeDeps() {
     return {
       batcher: this.batcher,
-      announce: this.deps.announce,
+      announce: this.announcer,
       ...(this.deps.blocker ? { blocker: this.deps.blocker } : {}),
       notify: { notify: (ev: NotifyEvent) => { if (this.phase !== 'new') this.notifySink.notify(ev); } },
       log: this.log,

@@ -75,6 +75,8 @@ export interface KaPeerSpec {
   syncGroups?: KaPeerSyncGroup[];
   files?: KaPeerTrackFile[];
   processes?: KaPeerTrackProcess[];
+  /** global_defs vrrp_garp_interval, seconds. */
+  garpInterval?: number;
 }
 
 /** One line the notify script wrote: `INSTANCE|GROUP name STATE priority`, with its arrival time. */
@@ -93,7 +95,8 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
   const out: string[] = [];
   // script_user root: no keepalived_script user exists on test machines, and naming root
   // explicitly keeps keepalived from refusing scripts or guessing.
-  out.push('global_defs {', `  router_id ${spec.routerId}`, '  script_user root', '}');
+  out.push('global_defs {', `  router_id ${spec.routerId}`, '  script_user root',
+    ...(spec.garpInterval !== undefined ? [`  vrrp_garp_interval ${spec.garpInterval}`] : []), '}');
   for (const s of spec.scripts ?? []) {
     out.push(`vrrp_script ${s.name} {`, `  script "${s.script}"`, `  interval ${s.interval}`);
     if (s.weight !== undefined) out.push(`  weight ${s.weight}`);
