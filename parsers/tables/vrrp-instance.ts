@@ -106,12 +106,25 @@ const authentication: KeywordSpec<VrrpInstance> = {
   render: (v) => (v.authentication ? [{ words: ['authentication'], children: [line('auth_type', v.authentication.type), ...(v.authentication.pass ? [line('auth_pass', v.authentication.pass)] : [])] }] : []),
 };
 
+// keepalived 2.2.7 vrrp_vmac_handler: up to two words, a MAC (it has ':') and an interface name.
 const useVmac: KeywordSpec<VrrpInstance> = {
   keyword: 'use_vmac',
-  handle(_ctx, stmt, v) {
-    v.useVmac = stmt.args[0] ? stmt.args[0].text : true;
+  handle(ctx, stmt, v) {
+    const vmac: NonNullable<VrrpInstance['useVmac']> = {};
+    for (const a of stmt.args.slice(0, 2)) {
+      if (!a.text.includes(':')) { vmac.name = a.text; continue; }
+      const octets = a.text.split(':');
+      const ok = (octets.length === 5 || octets.length === 6) && octets.every((o) => /^[0-9a-fA-F]{1,2}$/.test(o));
+      // Multicast MACs and the VRRP ranges themselves are refused, as by keepalived.
+      const first = ok ? Number.parseInt(octets[0]!, 16) : 0;
+      const vrrpRange = ok && octets.length === 6 && /^0?0:0?0:5e:0?0:0?[12]$/i.test(octets.slice(0, 5).join(':'));
+      if (!ok || (first & 1) === 1 || vrrpRange) ctx.sink.warning('vmac-mac', `use_vmac: '${a.text}' is not a usable unicast MAC address - ignoring`, a.loc);
+      else vmac.mac = octets.map((o) => o.padStart(2, '0').toLowerCase()).join(':');
+    }
+    if (stmt.args.length > 2) ctx.sink.warning('vmac-args', `use_vmac takes at most an interface name and a MAC address - '${stmt.args[2]!.text}' ignored`, stmt.args[2]!.loc);
+    v.useVmac = vmac;
   },
-  render: (v) => (v.useVmac === undefined ? [] : [v.useVmac === true ? line('use_vmac') : line('use_vmac', v.useVmac)]),
+  render: (v) => (v.useVmac === undefined ? [] : [line('use_vmac', ...(v.useVmac.name ? [v.useVmac.name] : []), ...(v.useVmac.mac ? [v.useVmac.mac] : []))]),
 };
 
 const advertInt: KeywordSpec<VrrpInstance> = {

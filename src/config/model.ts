@@ -279,7 +279,8 @@ export interface VrrpInstance {
   skipCheckAdvAddr?: boolean;
   checkUnicastSrc?: boolean;
   /** use_vmac: true = default name vrrp.<vrid>; a string = that name. */
-  useVmac?: true | string;
+  /** use_vmac: run on a macvlan with the VRRP virtual MAC; a name and a MAC may be given. */
+  useVmac?: { name?: string; mac?: string };
   vmacXmitBase: boolean;
   accept?: boolean;
   strictMode?: boolean;

@@ -17,6 +17,9 @@ import { createDaemonLogger } from './logger.js';
 import { engineConfigFromModel, trackScriptRunsFromModel } from './vrrp-from-config.js';
 import { selectEngineIo } from '../vrrp/engine/io-selection.js';
 import { NftTrafficBlocker } from '../vrrp/engine/nft-traffic-block.js';
+import { onVmacs, vmacPlans, type VmacPlan } from '../vrrp/vmac/vmac-plan.js';
+import { VmacLinks } from '../vrrp/vmac/vmac-links.js';
+import type { LinkPort } from '../vrrp/engine/ports.js';
 
 const opts = readChildOptions();
 process.title = 'ka-ts: vrrp';
@@ -32,6 +35,21 @@ function withDemotions(c: EngineConfig): EngineConfig {
     ...c,
     instances: c.instances.map((i) => (demoted.has(i.vrrp.name) ? { ...i, vrrp: { ...i.vrrp, priority: demoted.get(i.vrrp.name) as number } } : i)),
   };
+}
+
+/**
+ * use_vmac: the macvlans in place for `model`, and the engine config moved onto them. The IPv4
+ * source address is the base interface's, read now (the macvlan has none of its own).
+ */
+async function withVmacs(model: KeepalivedConfig, vmacs: VmacLinks, link: LinkPort): Promise<{ config: EngineConfig; plans: VmacPlan[] }> {
+  const config = engineConfigFromModel(model, (w) => log.warn(w));
+  const plans = await vmacs.ensureAll(vmacPlans(model));
+  const sources = new Map<string, string>();
+  for (const p of plans) {
+    const f = p.family === 'ipv4' ? await link.facts(p.base) : undefined;
+    if (f?.ipv4) sources.set(p.instance, f.ipv4);
+  }
+  return { config: onVmacs(config, plans, sources), plans };
 }
 
 const boot = bootstrapChild();
@@ -62,12 +80,17 @@ async function main(): Promise<void> {
   const ports = selectEngineIo((m) => log.warn(m));
   if (ports.kind !== 'native') log.warn('native addon not built: VRRP runs on the basic I/O (GARP through a helper process, no IPv6 hop-limit check); run `npm run build:native`');
   ports.prepare([...new Set(model.vrrpInstances.map((i) => (i.family === 'inet6' ? 'ipv6' as const : 'ipv4' as const)))]);
+  const vmacs = new VmacLinks((level, msg) => log[level](msg));
+  let vmac = await withVmacs(model, vmacs, ports.link);
   // Interface facts (MAC, ifindex) read now, not on the failover path before the first GARP.
-  const announcer = ports.announce as { prepare?: (ifnames: string[]) => Promise<void> };
-  if (typeof announcer.prepare === 'function') {
-    await announcer.prepare([...new Set(model.vrrpInstances.flatMap((i) => (i.interface ? [i.interface] : [])))]).catch((err: Error) => log.warn(`announce: ${err.message}`));
-  }
-  const engine = new VrrpEngine(engineConfigFromModel(model, (w) => log.warn(w)), {
+  const announcer = ports.announce as { prepare?: (ifnames: string[]) => Promise<void>; forget?: () => void };
+  const prepareAnnounce = async (c: EngineConfig): Promise<void> => {
+    announcer.forget?.();
+    const devs = new Set(c.instances.flatMap((i) => [i.interface, ...i.vips.map((v) => v.dev)]));
+    await announcer.prepare?.([...devs]).catch((err: Error) => log.warn(`announce: ${err.message}`));
+  };
+  await prepareAnnounce(vmac.config);
+  const engine = new VrrpEngine(vmac.config, {
     transport: ports.transport,
     addresses: ports.addresses,
     announce: ports.announce,
@@ -109,16 +132,26 @@ async function main(): Promise<void> {
 
   let scripts: TrackScriptRunner | undefined;
   let stopped = false;
+  /** keepalived -V keeps the VIPs, so their macvlans stay too; otherwise both go. */
+  const releaseVmacs = async (): Promise<void> => {
+    if (opts.dontReleaseVrrp) { if (vmacs.names().length > 0) log.info(`keeping ${vmacs.names().join(', ')} with the VIPs (--dont-release-vrrp)`); return; }
+    await vmacs.removeAll().catch((err: Error) => log.warn(`use_vmac: ${err.message}`));
+  };
   const reloadEngine = async (next: KeepalivedConfig): Promise<void> => {
     // The new engine config first: if it cannot be applied, the old model and scripts stay.
-    const config = withDemotions(engineConfigFromModel(next, (w) => log.warn(w)));
+    // New macvlans exist before the engine moves onto them; unused ones go once it has left them.
+    const next2 = await withVmacs(next, vmacs, ports.link);
+    const config = withDemotions(next2.config);
     const old = scripts;
     old?.stop();
     try {
+      await prepareAnnounce(config);
       await engine.reload(config);
       model = next;
+      vmac = next2;
       tracker.retain(model.vrrpInstances.map((i) => i.name));
     } finally {
+      await vmacs.prune(vmac.plans);
       if (!stopped) scripts = await startScripts(model, old);
     }
   };
@@ -173,6 +206,7 @@ async function main(): Promise<void> {
       stopped = true;
       scripts?.stop();
       await engine.stop({ keepVips: opts.dontReleaseVrrp });
+      await releaseVmacs();
       ports.close();
       await notify.close();
       return { stopped: true };
@@ -184,7 +218,7 @@ async function main(): Promise<void> {
     log.warn(`${why}; stopping`);
     stopped = true;
     scripts?.stop();
-    void serialised(() => engine.stop({ keepVips: opts.dontReleaseVrrp })).finally(() => process.exit(0));
+    void serialised(async () => { await engine.stop({ keepVips: opts.dontReleaseVrrp }); await releaseVmacs(); }).finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => leave('SIGTERM'));
   process.on('disconnect', () => leave('supervisor went away'));

@@ -145,9 +145,15 @@ export class InstanceRuntime {
    */
   announceAfterBatch(addrs: string[], repeat: number): void {
     if (addrs.length === 0 || repeat <= 0) return;
-    const ifname = this.spec.interface;
+    // Each address on the interface that holds it (a VIP with `dev`, a use_vmac macvlan): the
+    // frame must carry that interface's MAC, the one that answers ARP for the address.
+    const byDev = new Map<string, string[]>();
+    for (const a of addrs) {
+      const dev = this.allVips().find((v) => v.cidr.split('/')[0] === a)?.dev ?? this.spec.interface;
+      byDev.set(dev, [...(byDev.get(dev) ?? []), a]);
+    }
     this.deps.batcher.thenRun(() => {
-      for (let i = 0; i < repeat; i++) this.deps.announce.announce(ifname, addrs);
+      for (let i = 0; i < repeat; i++) for (const [dev, list] of byDev) this.deps.announce.announce(dev, list);
       this.counters.announceBursts += 1;
     });
   }

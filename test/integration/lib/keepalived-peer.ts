@@ -27,6 +27,7 @@ export interface KaPeerInstance {
   trackInterfaces?: string[];
   trackFiles?: string[];
   trackProcesses?: string[];
+  useVmac?: boolean;
   /** virtual_routes / virtual_rules lines. */
   routes?: string[];
   rules?: string[];
@@ -124,6 +125,7 @@ export function renderKeepalivedConf(spec: KaPeerSpec, notifyScript: string): st
     out.push(`  advert_int ${fmtInt(i.advertInt)}`);
     if (i.version !== undefined) out.push(`  version ${i.version}`);
     if (i.nopreempt) out.push('  nopreempt');
+    if (i.useVmac) out.push('  use_vmac');
     if (i.preemptDelay !== undefined) out.push(`  preempt_delay ${i.preemptDelay}`);
     if (i.garpMasterDelay !== undefined) out.push(`  garp_master_delay ${i.garpMasterDelay}`);
     if (i.garpMasterRepeat !== undefined) out.push(`  garp_master_repeat ${i.garpMasterRepeat}`);
