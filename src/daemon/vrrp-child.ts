@@ -139,12 +139,13 @@ async function main(): Promise<void> {
   };
   const reloadEngine = async (next: KeepalivedConfig): Promise<void> => {
     // The new engine config first: if it cannot be applied, the old model and scripts stay.
-    // New macvlans exist before the engine moves onto them; unused ones go once it has left them.
-    const next2 = await withVmacs(next, vmacs, ports.link);
-    const config = withDemotions(next2.config);
+    // New macvlans exist before the engine moves onto them; unused ones (the old config's, or the
+    // new one's after a failure) go once the engine runs without them.
     const old = scripts;
     old?.stop();
     try {
+      const next2 = await withVmacs(next, vmacs, ports.link);
+      const config = withDemotions(next2.config);
       await prepareAnnounce(config);
       await engine.reload(config);
       model = next;
