@@ -83,7 +83,7 @@ export class ProcessWatcher {
     } catch (err) {
       const e = err as Partial<NativeError>;
       this.log('warn', `track_process: the kernel's process events are not available here (${e.code ?? e.message ?? String(err)}; ` +
-        'they exist only in the initial network namespace): rescanning /proc every second instead');
+        'the kernel offers them to root in the initial network namespace only): rescanning /proc every second instead');
       this.modeNow = 'poll';
       this.pollTimer = setInterval(() => {
         this.poll().catch((e: Error) => this.log('warn', `track_process: reading /proc failed: ${e.message}; counts kept until the next scan`));
