@@ -54,9 +54,40 @@ function lines<T>(keyword: string, list: (c: KeepalivedConfig) => T[], parse: (c
   };
 }
 
-/** Top-level blocks keepalived accepts that ka-ts has no use for (BFD, linkbeat, static track groups...). */
-const IGNORED_TOP_BLOCKS = ['bfd_instance', 'linkbeat_interfaces', 'track_group', 'static_track_group', 'garp_group', 'vrrp_track_bfd'];
-const IGNORED_TOP_LINES = ['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'instance', 'use_pid_dir', 'linkbeat_use_polling', 'child_wait_time'];
+/**
+ * Top-level blocks and lines keepalived accepts and ka-ts does not act on. Each one present is
+ * said, located, as a warning that leaves keepalived's exit code alone (as the checker notes in
+ * validate.ts), so `-t` and the start-up log tell the operator; only settings with no effect on
+ * ka-ts's behaviour (ipsets, the child shutdown wait) pass without a word.
+ */
+const IGNORED_TOP_BLOCKS: Record<string, string> = {
+  bfd_instance: 'BFD is not implemented',
+  vrrp_track_bfd: 'BFD is not implemented',
+  linkbeat_interfaces: 'link state comes from netlink only; no MII/ethtool polling',
+  track_group: 'static addresses, routes and rules are not tracked',
+  static_track_group: 'static addresses, routes and rules are not tracked',
+  garp_group: 'per-interface GARP/NA intervals are not read (the global vrrp_garp_interval / vrrp_gna_interval are)',
+};
+const IGNORED_TOP_LINES: Record<string, string | undefined> = {
+  net_namespace: 'ka-ts runs in the network namespace it is started in (use `ip netns exec`)',
+  net_namespace_ipvs: 'the IPVS table is programmed in the namespace ka-ts runs in',
+  instance: 'pid files and the control socket are named after the namespace (-s), not the instance',
+  use_pid_dir: 'pid files are under /run/ka-ts/',
+  linkbeat_use_polling: 'link state comes from netlink only; no MII/ethtool polling',
+  namespace_with_ipsets: undefined,
+  child_wait_time: undefined,
+};
+
+function ignoredKeyword(keyword: string, why: string | undefined, block: boolean): KeywordSpec<KeepalivedConfig> {
+  return {
+    keyword,
+    ...(block ? { block: true } : {}),
+    handle(ctx, stmt) {
+      if (why) ctx.sink.warning('not-implemented', `${keyword}: accepted and ignored - ${why} (ka-ts)`, stmt.keyword.loc, 0);
+    },
+    render: () => [],
+  };
+}
 
 export const TOP_TABLE: Table<KeepalivedConfig> = [
   {
@@ -94,8 +125,8 @@ export const TOP_TABLE: Table<KeepalivedConfig> = [
     },
     render: () => [],
   },
-  ...IGNORED_TOP_BLOCKS.map((k): KeywordSpec<KeepalivedConfig> => ({ keyword: k, block: true, handle() {}, render: () => [] })),
-  ...IGNORED_TOP_LINES.map((k): KeywordSpec<KeepalivedConfig> => ({ keyword: k, handle() {}, render: () => [] })),
+  ...Object.entries(IGNORED_TOP_BLOCKS).map(([k, why]) => ignoredKeyword(k, why, true)),
+  ...Object.entries(IGNORED_TOP_LINES).map(([k, why]) => ignoredKeyword(k, why, false)),
 ];
 
 export interface ParseResult {

@@ -78,3 +78,10 @@ test('a virtual_server_group entry starting with "-" is reported and skipped, no
   assert.deepEqual(codes(r), ['vsg-address']);
   assert.equal(r.model.virtualServerGroups[0]!.entries.length, 1);
 });
+
+test('top-level keywords ka-ts does not act on are said where they are, keeping keepalived\'s exit code', () => {
+  const r = parseText('net_namespace blue\nchild_wait_time 10\nbfd_instance b1 {\n  neighbor_ip 10.0.0.2\n}\nglobal_defs {\n  router_id x\n}\n');
+  assert.deepEqual(r.sink.items.map((d) => [d.code, d.loc?.line, d.exitClass]), [['not-implemented', 1, 0], ['not-implemented', 3, 0]]);
+  assert.match(r.sink.items[0]!.message, /net_namespace: accepted and ignored - ka-ts runs in the network namespace it is started in/);
+  assert.equal(exitCodeOf(r.sink.items), 0);
+});
