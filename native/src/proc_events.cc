@@ -15,10 +15,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "errors.h"
+#include "stop_function.h"
 
 namespace kats {
 
@@ -170,14 +170,7 @@ Napi::Value WatchProcessEvents(const Napi::CallbackInfo& info) {
   uv_poll_start(&w->poll, UV_READABLE, OnReadable);
   // Like the signal watch: the VRRP process lives on its own sockets and timers, not on this.
   uv_unref(reinterpret_cast<uv_handle_t*>(&w->poll));
-  auto holder = std::make_shared<ProcWatch*>(w);
-  return Napi::Function::New(env, [holder](const Napi::CallbackInfo& ci) {
-    if (*holder != nullptr) {
-      CloseWatch(*holder);
-      *holder = nullptr;
-    }
-    return ci.Env().Undefined();
-  }, "stopWatchingProcessEvents");
+  return StopFunction(env, w, CloseWatch, "stopWatchingProcessEvents");
 }
 
 }  // namespace kats

@@ -5,9 +5,9 @@
 #include <uv.h>
 
 #include <csignal>
-#include <memory>
 
 #include "errors.h"
+#include "stop_function.h"
 
 namespace kats {
 
@@ -64,15 +64,7 @@ Napi::Value WatchSignal(const Napi::CallbackInfo& info) {
     throw ErrnoError(env, "uv_signal_start(" + std::to_string(signum) + ")", -rc);
   }
   uv_unref(reinterpret_cast<uv_handle_t*>(&w->handle));
-  // The watch is freed once closed; the stop function may be called any number of times.
-  auto holder = std::make_shared<SignalWatch*>(w);
-  return Napi::Function::New(env, [holder](const Napi::CallbackInfo& ci) {
-    if (*holder != nullptr) {
-      CloseWatch(*holder);
-      *holder = nullptr;
-    }
-    return ci.Env().Undefined();
-  }, "stopWatchingSignal");
+  return StopFunction(env, w, CloseWatch, "stopWatchingSignal");
 }
 
 }  // namespace kats

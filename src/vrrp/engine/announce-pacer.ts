@@ -5,6 +5,7 @@
 // announcements pass straight through.
 import { isIPv4 } from 'node:net';
 import type { AnnouncePort } from './ports.js';
+import { realSetTimer, type SetTimer } from '../timer.js';
 
 export interface AnnounceIntervals {
   garpMs: number;
@@ -13,14 +14,10 @@ export interface AnnounceIntervals {
 
 export interface PacerTimers {
   now(): number;
-  /** Calls `fn` after `ms`; returns a cancel function. */
-  set(fn: () => void, ms: number): () => void;
+  set: SetTimer;
 }
 
-const realTimers: PacerTimers = {
-  now: () => performance.now(),
-  set: (fn, ms) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); },
-};
+const realTimers: PacerTimers = { now: () => performance.now(), set: realSetTimer };
 
 interface Lane {
   ifname: string;

@@ -29,6 +29,7 @@ import { heldVipKey, isEmptyChange, reloadAddressDiff } from './reload-address-d
 import { TrackFileWatcher } from './track-file-watcher.js';
 import { ProcessWatcher, type ProcessTrackStatus } from './process-watcher.js';
 import { AnnouncePacer } from './announce-pacer.js';
+import { realSetTimer } from '../timer.js';
 import type { ScriptStatus } from '../tracking/script-state.js';
 
 export type EngineLog = (level: 'info' | 'warn' | 'error' | 'debug', msg: string, data?: Record<string, unknown>) => void;
@@ -134,7 +135,7 @@ export class VrrpEngine {
     }, this.clock);
     this.pool = new ChannelPool(deps.transport, (key, err) => this.log('error', `VRRP socket ${key}: ${err.message}`, { channel: key }));
     this.files = new TrackFileWatcher(config.files ?? [], (name, value) => this.onFileValue(name, value), (msg) => this.log('warn', msg));
-    this.announcer = new AnnouncePacer(deps.announce, intervalsOf(config), { now: this.clock, set: (fn, ms) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } });
+    this.announcer = new AnnouncePacer(deps.announce, intervalsOf(config), { now: this.clock, set: realSetTimer });
     this.processes = new ProcessWatcher(config.processes ?? [], (name) => this.onProcessQuorum(name), (level, msg) => this.log(level, msg));
     // keepalived -V: on shutdown nothing is removed; every other change passes through unchanged.
     const keep = (): boolean => this.keepVipsOnStop && this.phase === 'stopped';

@@ -9,6 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { PROC_EVENT, watchProcessEvents, type NativeError } from '../../native/addon.js';
 import { matchesProcess, parseCmdline, type ProcessFacts, type ProcessMatchDef } from '../tracking/process-match.js';
 import { ProcessQuorum, type CountChange, type QuorumDef } from '../tracking/process-quorum.js';
+import { realSetTimer } from '../timer.js';
 
 export interface ProcessTrackDef extends ProcessMatchDef, QuorumDef {}
 
@@ -72,7 +73,7 @@ export class ProcessWatcher {
     if (this.defs.length === 0) return;
     this.needArgv = this.defs.some((d) => d.fullCommand);
     for (const d of this.defs) {
-      this.quorums.set(d.name, new ProcessQuorum(d, { set: (fn, ms) => { const t = setTimeout(fn, ms); return () => clearTimeout(t); } }, (up, n) => {
+      this.quorums.set(d.name, new ProcessQuorum(d, { set: realSetTimer }, (up, n) => {
         this.log(up ? 'info' : 'warn', `track_process ${d.name}: quorum ${up ? 'gained' : 'lost'} (${n} matching process${n === 1 ? '' : 'es'})`);
         this.onChange(d.name, up, n);
       }));

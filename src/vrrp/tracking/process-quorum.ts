@@ -4,6 +4,8 @@
 // the timer and the status never moves. A scan, an exec or a name change applies at once. Pure:
 // timers come from the caller, so tests drive it with a fake clock.
 
+import type { SetTimer } from '../timer.js';
+
 export type CountChange = 'fork' | 'exit' | 'immediate';
 
 export interface QuorumDef {
@@ -17,8 +19,7 @@ export interface QuorumDef {
 }
 
 export interface QuorumTimers {
-  /** Calls `fn` after `ms`; returns a cancel function. */
-  set(fn: () => void, ms: number): () => void;
+  set: SetTimer;
 }
 
 export class ProcessQuorum {
