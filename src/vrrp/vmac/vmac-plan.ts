@@ -24,6 +24,16 @@ export interface VmacPlan {
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0');
 
+/** keepalived create_vmac_name: vrrp.VRID, for IPv6 then vrrp6.VRID, then vrrp1.VRID, vrrp2.VRID, ... */
+function freeName(vrid: number, family: 'ipv4' | 'ipv6', taken: ReadonlySet<string>): string {
+  for (const c of [`vrrp.${vrid}`, ...(family === 'ipv6' ? [`vrrp6.${vrid}`] : [])]) if (!taken.has(c)) return c;
+  for (let n = 1; ; n++) {
+    // vrrp6. was tried first for IPv6.
+    if (n === 6 && family === 'ipv6') continue;
+    if (!taken.has(`vrrp${n}.${vrid}`)) return `vrrp${n}.${vrid}`;
+  }
+}
+
 /** Every use_vmac instance's macvlan, names made unique the way keepalived picks them. */
 export function vmacPlans(cfg: KeepalivedConfig): VmacPlan[] {
   const taken = new Set<string>();
@@ -31,17 +41,12 @@ export function vmacPlans(cfg: KeepalivedConfig): VmacPlan[] {
   for (const i of cfg.vrrpInstances) {
     if (!i.useVmac || i.interface === undefined || i.virtualRouterId < 1) continue;
     const family = i.family === 'inet6' ? 'ipv6' : 'ipv4';
-    let name = i.useVmac.name;
-    if (name === undefined || taken.has(name)) {
-      const candidates = [`vrrp.${i.virtualRouterId}`, ...(family === 'ipv6' ? [`vrrp6.${i.virtualRouterId}`] : [])];
-      for (let n = 1; candidates.length < 20; n++) if (n !== 6 || family !== 'ipv6') candidates.push(`vrrp${n}.${i.virtualRouterId}`);
-      name = candidates.find((c) => !taken.has(c))!;
-    }
+    const given = i.useVmac.name;
+    const name = given !== undefined && !taken.has(given) ? given : freeName(i.virtualRouterId, family, taken);
     taken.add(name);
-    const given = i.useVmac.mac;
-    const mac = given === undefined
+    const mac = i.useVmac.mac === undefined
       ? `00:00:5e:00:${family === 'ipv4' ? '01' : '02'}:${hex(i.virtualRouterId)}`
-      : given.split(':').length === 5 ? `${given}:${hex(i.virtualRouterId)}` : given;
+      : i.useVmac.mac.split(':').length === 5 ? `${i.useVmac.mac}:${hex(i.virtualRouterId)}` : i.useVmac.mac;
     out.push({ instance: i.name, name, base: i.interface, mac, family, xmitBase: i.vmacXmitBase || i.unicastPeers.length > 0 });
   }
   return out;
